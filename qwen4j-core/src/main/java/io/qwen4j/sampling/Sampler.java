@@ -1,6 +1,10 @@
 package io.qwen4j.sampling;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Picks the next token from a row of logits with llama.cpp's common sampler chain (common/sampling.cpp):
@@ -16,8 +20,12 @@ import java.util.SplittableRandom;
  * Not thread-safe: one sampler per sequence.
  */
 public final class Sampler {
-    /** First guess at how many top tokens top-p needs when top-k is off (llama.cpp {@code llama_sampler_top_p_apply} uses 256). */
-    private static final int TOP_P_FIRST_GUESS = 256;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Candidates per partial sum of the draw's weights (a multiple of any vector length). */
+    private static final int BLOCK = 64;
+    /** Top-p histogram: buckets of 1/32 nat of logit below the maximum, over 24 nats (exp(-24) ~ 4e-11), then one for the rest. */
+    private static final int BUCKETS_PER_NAT = 32;
+    private static final int BUCKETS = 24 * BUCKETS_PER_NAT + 1;
 
     private final SamplingOptions options;
     private final int vocabSize;
@@ -26,8 +34,11 @@ public final class Sampler {
     private final int[] candidates; // surviving token ids; best first when sorted, otherwise in id order
     private int candidateCount;
     private boolean allTokens;      // no filter ran: the candidates are all ids 0..vocabSize-1 (candidates[] unused)
-    private final double[] weights; // exp((logit - max) / temperature) of each candidate, same order
+    private final float[] weights;  // exp((logit - max) / temperature) of each candidate, same order
+    private final double[] blockSums; // sums of weights per BLOCK candidates: the draw skips whole blocks
     private final long[] heap;      // rank keys for partial selection
+    private final double[] bucketMass = new double[BUCKETS];
+    private final int[] bucketCount = new int[BUCKETS];
     private SplittableRandom rng;
 
     public Sampler(SamplingOptions options, int vocabSize) {
@@ -38,7 +49,8 @@ public final class Sampler {
         this.history = new PenaltyHistory(options.penaltyLastN(), vocabSize);
         this.work = new float[vocabSize];
         this.candidates = new int[vocabSize];
-        this.weights = new double[vocabSize];
+        this.weights = new float[vocabSize];
+        this.blockSums = new double[(vocabSize + BLOCK - 1) / BLOCK];
         this.heap = new long[vocabSize];
         this.rng = new SplittableRandom(options.seed());
     }
@@ -51,18 +63,9 @@ public final class Sampler {
     public int sample(float[] logits) {
         double total = prepare(logits);
         if (candidateCount == 1) return candidateId(0);
-        // llama.cpp llama_sampler_dist_apply: walk the cumulative weights up to total * u, u uniform in [0, 1).
-        // Strictly greater, so that a zero-weight candidate is never drawn.
-        double target = total * rng.nextDouble();
-        double run = 0;
-        int lastPositive = 0;
-        for (int i = 0; i < candidateCount; i++) {
-            double w = weights[i];
-            run += w;
-            if (run > target) return candidateId(i);
-            if (w > 0) lastPositive = i;
-        }
-        return candidateId(lastPositive); // target rounded up to total
+        // llama.cpp llama_sampler_dist_apply: the first candidate where the running sum of the weights passes
+        // total * u, u uniform in [0, 1).
+        return candidateId(draw(total * rng.nextDouble()));
     }
 
     /** Records a token (of the prompt or generated) in the penalty history. */
@@ -82,7 +85,7 @@ public final class Sampler {
 
     /** The logits after the penalty stage. */
     float[] penalizedLogits(float[] logits) {
-        loadAndPenalize(logits);
+        load(logits);
         return work.clone();
     }
 
@@ -108,18 +111,17 @@ public final class Sampler {
 
     // ---- the chain ----
 
-    /** Runs the chain up to the draw; leaves the candidates and their weights, returns the sum of the weights. */
+    /** Runs the chain up to the draw; leaves the candidates, their weights and block sums; returns the total weight. */
     private double prepare(float[] logits) {
-        loadAndPenalize(logits);
+        float max = load(logits);
         allTokens = false;
 
-        int best = argmax();
-        float max = work[best];
         if (options.temperature() <= 0 || Float.isInfinite(max)) {
             // Greedy (llama_sampler_greedy), or no finite distribution exists (all -inf, or +inf present).
-            candidates[0] = best;
+            candidates[0] = firstIndexOf(max);
             candidateCount = 1;
             weights[0] = 1;
+            blockSums[0] = 1;
             return 1;
         }
 
@@ -128,11 +130,11 @@ public final class Sampler {
         float minP = options.minP();
         // Every filter keeps the most likely token, so max stays the maximum of the survivors.
         if (topK > 0 && topK < vocabSize) {
-            selectTop(vocabSize, topK, true);
+            selectTopOfAll(topK);
             if (topP < 1) {
                 double z = 0;
                 for (int i = 0; i < candidateCount; i++) z += Math.exp(work[candidates[i]] - max);
-                int cut = topPCut(max, z);
+                int cut = topPCut(0, max, z, 0);
                 if (cut > 0) candidateCount = cut;
             }
             if (minP > 0) minPCutSorted(max);
@@ -140,88 +142,151 @@ public final class Sampler {
             // Top-p and min-p both keep a prefix of the sorted order, so top-p followed by min-p keeps the shorter
             // prefix. Gather the min-p survivors first (usually few), and cut top-p inside them with the full-vocab
             // normalizer: no sort of the whole vocabulary.
-            float minLogit = max + (float) Math.log(minP);
-            int n = 0;
-            for (int id = 0; id < vocabSize; id++) if (work[id] >= minLogit) candidates[n++] = id;
-            candidateCount = n;
+            gatherAtLeast(max + (float) Math.log(minP));
             if (topP < 1) {
-                double z = sumExpAll(max);
-                selectTop(n, n, false);
-                int cut = topPCut(max, z);
+                double z = weighAll(max, 1);
+                selectTopOfCandidates(0, candidateCount, candidateCount);
+                int cut = topPCut(0, max, z, 0);
                 if (cut > 0) candidateCount = cut;
             }
         } else if (topP < 1) {
-            // As llama_sampler_top_p_apply: try the top 256 first, and widen only when they don't reach p.
-            double z = sumExpAll(max);
-            for (int k = Math.min(TOP_P_FIRST_GUESS, vocabSize); ; k = (int) Math.min(vocabSize, 8L * k)) {
-                selectTop(vocabSize, k, true);
-                int cut = topPCut(max, z);
-                if (cut > 0) {
-                    candidateCount = cut;
-                    break;
-                }
-                if (k == vocabSize) break; // rounding kept the sum below p: keep everything, as llama.cpp does
-            }
+            topPByBuckets(max);
         } else {
             allTokens = true;
             candidateCount = vocabSize;
         }
-
-        // llama_sampler_temp then the softmax of llama_sampler_dist_apply. Subtracting the max before dividing
-        // keeps tiny temperatures from overflowing.
-        float temperature = options.temperature();
-        double total = 0;
-        for (int i = 0; i < candidateCount; i++) {
-            double w = Math.exp((work[candidateId(i)] - max) / temperature);
-            weights[i] = w;
-            total += w;
-        }
-        return total;
+        // llama_sampler_temp, then the softmax of llama_sampler_dist_apply.
+        return allTokens ? weighAll(max, options.temperature()) : weighCandidates(max, options.temperature());
     }
 
     private int candidateId(int i) {
         return allTokens ? i : candidates[i];
     }
 
-    private void loadAndPenalize(float[] logits) {
+    /** Copies the logits, applies the penalties, turns NaN into -inf; returns the maximum. */
+    private float load(float[] logits) {
         if (logits == null) throw new IllegalArgumentException("Sampler: logits must not be null");
         if (logits.length != vocabSize)
             throw new IllegalArgumentException("Sampler: got " + logits.length + " logits for a vocabulary of " + vocabSize);
-        for (int i = 0; i < vocabSize; i++) {
-            float l = logits[i];
-            work[i] = l != l ? Float.NEGATIVE_INFINITY : l + 0.0f; // NaN -> -inf, -0 -> +0 (so they tie)
-        }
+        System.arraycopy(logits, 0, work, 0, vocabSize);
         if (options.penaltiesActive())
             history.applyTo(work, options.repeatPenalty(), options.frequencyPenalty(), options.presencePenalty());
-    }
 
-    /** Highest logit, lowest id on ties; 0 when all are -inf. */
-    private int argmax() {
-        int best = 0;
-        float max = work[0];
-        for (int i = 1; i < vocabSize; i++) {
-            if (work[i] > max) {
-                max = work[i];
-                best = i;
+        var vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
+            var v = FloatVector.fromArray(F, work, i);
+            var nan = v.test(VectorOperators.IS_NAN);
+            if (nan.anyTrue()) {
+                v = v.blend(Float.NEGATIVE_INFINITY, nan);
+                v.intoArray(work, i);
             }
+            vmax = vmax.max(v);
         }
-        return best;
+        float max = vmax.reduceLanes(VectorOperators.MAX);
+        for (; i < vocabSize; i++) {
+            float l = work[i];
+            if (l != l) work[i] = l = Float.NEGATIVE_INFINITY;
+            if (l > max) max = l;
+        }
+        return max;
     }
 
-    private double sumExpAll(float max) {
-        double z = 0;
-        for (int i = 0; i < vocabSize; i++) z += Math.exp(work[i] - max);
-        return z;
+    /** The lowest id whose logit is {@code value}: with the maximum, the greedy choice (ties to the lowest id). */
+    private int firstIndexOf(float value) {
+        int i = 0;
+        for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
+            var equal = FloatVector.fromArray(F, work, i).eq(value);
+            if (equal.anyTrue()) return i + equal.firstTrue();
+        }
+        for (; i < vocabSize; i++) if (work[i] == value) return i;
+        return 0; // not reached: value is one of the logits
+    }
+
+    /** Candidates = the ids whose logit is at least {@code minLogit}, in id order (min-p's unsorted path). */
+    private void gatherAtLeast(float minLogit) {
+        int n = 0, i = 0;
+        for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
+            var above = FloatVector.fromArray(F, work, i).compare(VectorOperators.GE, minLogit);
+            if (above.anyTrue())
+                for (int lane = above.firstTrue(); lane < F.length(); lane++) if (work[i + lane] >= minLogit) candidates[n++] = i + lane;
+        }
+        for (; i < vocabSize; i++) if (work[i] >= minLogit) candidates[n++] = i;
+        candidateCount = n;
     }
 
     /**
-     * llama_sampler_top_p_apply on candidates sorted best first, with {@code z} the softmax normalizer of the set
-     * top-p sees: the length of the shortest prefix whose probability reaches p, or 0 if this prefix never does.
+     * Top-p over the whole vocabulary without sorting it: histogram the probability mass by distance from the
+     * maximum logit, find the bucket where the cumulative mass reaches p, keep every token above that bucket and
+     * sort only the tokens inside it. Same set as llama_sampler_top_p_apply's sorted walk.
      */
-    private int topPCut(float max, double z) {
+    private void topPByBuckets(float max) {
+        double z = weighAll(max, 1); // weights = exp(logit - max)
+        Arrays.fill(bucketMass, 0);
+        Arrays.fill(bucketCount, 0);
+        for (int i = 0; i < vocabSize; i++) {
+            int b = bucketOf(max, work[i]);
+            bucketMass[b] += weights[i];
+            bucketCount[b]++;
+        }
         double p = options.topP();
         double cumulative = 0;
-        for (int i = 0; i < candidateCount; i++) {
+        int boundary = -1, above = 0;
+        for (int b = 0; b < BUCKETS; b++) {
+            double mass = bucketMass[b] / z;
+            if (cumulative + mass >= p) {
+                boundary = b;
+                break;
+            }
+            cumulative += mass;
+            above += bucketCount[b];
+        }
+        if (boundary < 0) { // rounding kept the sum below p: keep everything, as llama.cpp does
+            allTokens = true;
+            candidateCount = vocabSize;
+            return;
+        }
+        // Tokens above the boundary bucket first, those inside it after them. The vector pre-filter computes the
+        // same float distance as bucketOf, so it drops exactly the tokens below the boundary.
+        float limit = boundary == BUCKETS - 1 ? Float.POSITIVE_INFINITY : boundary + 1;
+        int kept = 0, inside = above, i = 0;
+        if (boundary < BUCKETS - 1) {
+            for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
+                var near = FloatVector.broadcast(F, max).sub(FloatVector.fromArray(F, work, i)).mul(BUCKETS_PER_NAT)
+                        .compare(VectorOperators.LT, limit);
+                if (near.anyTrue()) {
+                    for (int lane = near.firstTrue(); lane < F.length(); lane++) {
+                        int b = bucketOf(max, work[i + lane]);
+                        if (b < boundary) candidates[kept++] = i + lane;
+                        else if (b == boundary) candidates[inside++] = i + lane;
+                    }
+                }
+            }
+        }
+        for (; i < vocabSize; i++) {
+            int b = bucketOf(max, work[i]);
+            if (b < boundary) candidates[kept++] = i;
+            else if (b == boundary) candidates[inside++] = i;
+        }
+        selectTopOfCandidates(above, inside - above, inside - above);
+        candidateCount = inside;
+        int cut = topPCut(above, max, z, cumulative);
+        if (cut > 0) candidateCount = cut;
+    }
+
+    private static int bucketOf(float max, float logit) {
+        float d = (max - logit) * BUCKETS_PER_NAT; // >= 0; +inf for -inf logits
+        return d < BUCKETS - 1 ? (int) d : BUCKETS - 1;
+    }
+
+    /**
+     * llama_sampler_top_p_apply on candidates sorted best first from {@code from}, with {@code z} the softmax
+     * normalizer of the set top-p sees and {@code cumulative} the probability of the candidates before {@code from}:
+     * the length of the shortest prefix whose probability reaches p, or 0 if this prefix never does.
+     */
+    private int topPCut(int from, float max, double z, double cumulative) {
+        double p = options.topP();
+        for (int i = from; i < candidateCount; i++) {
             cumulative += Math.exp(work[candidates[i]] - max) / z;
             if (cumulative >= p) return i + 1;
         }
@@ -237,36 +302,128 @@ public final class Sampler {
     }
 
     /**
-     * Partial selection: the best {@code k} of the first {@code n} ids of the source (all ids when {@code fromAll},
-     * else {@code candidates[0..n)}) into {@code candidates[0..k)}, best first. A min-heap of the k best so far,
-     * whose root is the worst kept; most tokens fail a single float comparison against it: O(n + k log k).
+     * weights[i] = exp((logit(i) - max) / temperature) for every id, and their sums per block of {@link #BLOCK};
+     * returns the total. Subtracting the max before dividing keeps tiny temperatures from overflowing.
      */
-    private void selectTop(int n, int k, boolean fromAll) {
-        int size = 0;
-        float rootLogit = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-            int id = fromAll ? j : candidates[j];
-            float logit = work[id];
-            if (size < k) {
-                heap[size] = rankKey(logit, id);
-                siftUp(size++);
-                if (size == k) rootLogit = work[idOf(heap[0])];
-            } else if (logit >= rootLogit) {
-                long key = rankKey(logit, id);
-                if (key > heap[0]) {
-                    heap[0] = key;
-                    siftDown(0, size);
-                    rootLogit = work[idOf(heap[0])];
+    private double weighAll(float max, float temperature) {
+        double total = 0;
+        for (int start = 0, block = 0; start < vocabSize; start += BLOCK, block++) {
+            int end = Math.min(vocabSize, start + BLOCK);
+            double sum;
+            if (end - start == BLOCK) {
+                var acc = FloatVector.zero(F);
+                for (int i = start; i < end; i += F.length()) {
+                    var w = FloatVector.fromArray(F, work, i).sub(max).div(temperature).lanewise(VectorOperators.EXP);
+                    w.intoArray(weights, i);
+                    acc = acc.add(w);
+                }
+                sum = acc.reduceLanes(VectorOperators.ADD);
+            } else {
+                sum = 0;
+                for (int i = start; i < end; i++) sum += weights[i] = (float) Math.exp((work[i] - max) / temperature);
+            }
+            blockSums[block] = sum;
+            total += sum;
+        }
+        return total;
+    }
+
+    /** As {@link #weighAll} for the candidates, in their order. */
+    private double weighCandidates(float max, float temperature) {
+        double total = 0;
+        for (int start = 0, block = 0; start < candidateCount; start += BLOCK, block++) {
+            int end = Math.min(candidateCount, start + BLOCK);
+            double sum = 0;
+            for (int i = start; i < end; i++) sum += weights[i] = (float) Math.exp((work[candidates[i]] - max) / temperature);
+            blockSums[block] = sum;
+            total += sum;
+        }
+        return total;
+    }
+
+    /**
+     * The candidate index at which the running sum of weights first exceeds {@code target}: whole blocks first,
+     * then inside one. Strictly greater, so that a zero-weight candidate is never drawn.
+     */
+    private int draw(double target) {
+        double run = 0;
+        int lastBlock = 0;
+        for (int start = 0, block = 0; start < candidateCount; start += BLOCK, block++) {
+            double sum = blockSums[block];
+            if (sum > 0) lastBlock = block;
+            if (run + sum > target) return drawInBlock(start, run, target);
+            run += sum;
+        }
+        return drawInBlock(lastBlock * BLOCK, Double.NEGATIVE_INFINITY, 0); // target rounded up to the total
+    }
+
+    private int drawInBlock(int start, double run, double target) {
+        int end = Math.min(candidateCount, start + BLOCK);
+        int lastPositive = start;
+        for (int i = start; i < end; i++) {
+            run += weights[i];
+            if (run > target && weights[i] > 0) return i;
+            if (weights[i] > 0) lastPositive = i;
+        }
+        return lastPositive; // the block's float sum and this double walk differ in the last bits
+    }
+
+    /**
+     * Partial selection: the best {@code k} of all ids into {@code candidates[0..k)}, best first. A min-heap of the
+     * k best so far, whose root is the worst kept; whole vectors of tokens that cannot beat the root are skipped with
+     * one comparison: O(n + k log k log n).
+     */
+    private void selectTopOfAll(int k) {
+        int size = 0, j = 0;
+        for (; j < k; j++) {
+            heap[size] = rankKey(work[j], j);
+            siftUp(size++);
+        }
+        float root = work[idOf(heap[0])];
+        for (; j <= vocabSize - F.length(); j += F.length()) { // j starts unaligned, at k
+            var better = FloatVector.fromArray(F, work, j).compare(VectorOperators.GE, root);
+            if (better.anyTrue()) {
+                for (int lane = better.firstTrue(); lane < F.length(); lane++) {
+                    if (offer(j + lane, size)) root = work[idOf(heap[0])];
                 }
             }
         }
-        // Pop the worst first, filling from the back: candidates end up best first.
+        for (; j < vocabSize; j++) if (offer(j, size)) root = work[idOf(heap[0])];
+        popSorted(0, size);
+    }
+
+    /** Sorts {@code candidates[from..from+count)} best first, keeping the best {@code k} of them. */
+    private void selectTopOfCandidates(int from, int count, int k) {
+        int size = 0;
+        for (int j = from; j < from + count; j++) {
+            int id = candidates[j];
+            if (size < k) {
+                heap[size] = rankKey(work[id], id);
+                siftUp(size++);
+            } else {
+                offer(id, size);
+            }
+        }
+        popSorted(from, size);
+    }
+
+    /** Puts id in the full heap if it ranks above the root; says whether it did. */
+    private boolean offer(int id, int size) {
+        long key = rankKey(work[id], id);
+        if (key <= heap[0]) return false;
+        heap[0] = key;
+        siftDown(0, size);
+        return true;
+    }
+
+    /** Empties the heap into candidates[from..from+size), best first. */
+    private void popSorted(int from, int size) {
         for (int i = size - 1; i >= 0; i--) {
-            candidates[i] = idOf(heap[0]);
+            candidates[from + i] = idOf(heap[0]);
             heap[0] = heap[i];
             siftDown(0, i);
         }
-        candidateCount = size;
+        if (from == 0) candidateCount = size;
     }
 
     /**
@@ -274,7 +431,8 @@ public final class Sampler {
      * monotonic in the high half, the complemented id in the low half.
      */
     static long rankKey(float logit, int id) {
-        int bits = Float.floatToRawIntBits(logit);
+        int bits = Float.floatToRawIntBits(logit + 0.0f); // -0 -> +0: they tie
+
         int monotonic = bits ^ ((bits >> 31) & 0x7fffffff);
         return ((long) monotonic << 32) | (~id & 0xffffffffL);
     }

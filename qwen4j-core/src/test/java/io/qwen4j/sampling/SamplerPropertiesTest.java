@@ -77,7 +77,7 @@ class SamplerPropertiesTest {
                                                       @ForAll("logits") float[] logits) {
         var d = new Sampler(options, logits.length).distribution(logits);
         assertThat(d.ids()).isNotEmpty().doesNotHaveDuplicates();
-        assertThat(Arrays.stream(d.probs()).sum()).isCloseTo(1.0, within(1e-9));
+        assertThat(Arrays.stream(d.probs()).sum()).isCloseTo(1.0, within(1e-6));
         var greedy = new Sampler(options.withTemperature(0), logits.length);
         assertThat(d.ids()).contains(greedy.sample(logits));
     }
