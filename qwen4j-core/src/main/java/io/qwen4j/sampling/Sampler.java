@@ -3,6 +3,7 @@ package io.qwen4j.sampling;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -16,11 +17,17 @@ import jdk.incubator.vector.VectorSpecies;
  * A NaN logit counts as {@code -inf}; if no token has a finite logit the lowest-id maximum is returned.
  *
  * <p>Deterministic: the same options (seed included), the same accepted tokens and the same logits give the same
- * tokens. After construction, sampling allocates nothing: every buffer is sized to the vocabulary once.
- * Not thread-safe: one sampler per sequence.
+ * tokens on the same machine (the vectorized exp and sums may differ in the last bits between CPUs).
+ *
+ * <p>Fast on a 152k vocabulary without sorting it: top-k is a heap selection behind a vectorized "can it beat the
+ * k-th best?" test; min-p gathers its few survivors with one vectorized comparison; top-p without top-k finds its cut
+ * from a histogram of the probability mass and sorts only the tokens of the boundary bucket; the draw skips whole
+ * blocks of candidates by their partial sums. After construction, sampling allocates nothing: every buffer is sized
+ * to the vocabulary once. Not thread-safe: one sampler per sequence.
  */
 public final class Sampler {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     /** Candidates per partial sum of the draw's weights (a multiple of any vector length). */
     private static final int BLOCK = 64;
     /** Top-p histogram: buckets of 1/32 nat of logit below the maximum, over 24 nats (exp(-24) ~ 4e-11), then one for the rest. */
@@ -31,14 +38,14 @@ public final class Sampler {
     private final int vocabSize;
     private final PenaltyHistory history;
     private final float[] work;     // the caller's logits after the penalties, indexed by token id
-    private final int[] candidates; // surviving token ids; best first when sorted, otherwise in id order
+    private final int[] candidates; // surviving token ids (best first after a selection; the draw needs no order)
     private int candidateCount;
     private boolean allTokens;      // no filter ran: the candidates are all ids 0..vocabSize-1 (candidates[] unused)
     private final float[] weights;  // exp((logit - max) / temperature) of each candidate, same order
     private final double[] blockSums; // sums of weights per BLOCK candidates: the draw skips whole blocks
     private final long[] heap;      // rank keys for partial selection
     private final double[] bucketMass = new double[BUCKETS];
-    private final int[] bucketCount = new int[BUCKETS];
+    private final int[] bucketOfToken;  // top-p histogram bucket of each id; only when top-p runs over the whole vocabulary
     private SplittableRandom rng;
 
     public Sampler(SamplingOptions options, int vocabSize) {
@@ -52,11 +59,9 @@ public final class Sampler {
         this.weights = new float[vocabSize];
         this.blockSums = new double[(vocabSize + BLOCK - 1) / BLOCK];
         this.heap = new long[vocabSize];
+        boolean topPOverVocabulary = (options.topK() == 0 || options.topK() >= vocabSize) && options.minP() == 0 && options.topP() < 1;
+        this.bucketOfToken = topPOverVocabulary ? new int[vocabSize] : null;
         this.rng = new SplittableRandom(options.seed());
-    }
-
-    public SamplingOptions options() {
-        return options;
     }
 
     /** Picks a token id in {@code [0, vocabSize)}. The caller's array is not modified. */
@@ -86,6 +91,7 @@ public final class Sampler {
     /** The logits after the penalty stage. */
     float[] penalizedLogits(float[] logits) {
         load(logits);
+        sanitizeAndMax();
         return work.clone();
     }
 
@@ -113,17 +119,10 @@ public final class Sampler {
 
     /** Runs the chain up to the draw; leaves the candidates, their weights and block sums; returns the total weight. */
     private double prepare(float[] logits) {
-        float max = load(logits);
+        load(logits);
         allTokens = false;
-
-        if (options.temperature() <= 0 || Float.isInfinite(max)) {
-            // Greedy (llama_sampler_greedy), or no finite distribution exists (all -inf, or +inf present).
-            candidates[0] = firstIndexOf(max);
-            candidateCount = 1;
-            weights[0] = 1;
-            blockSums[0] = 1;
-            return 1;
-        }
+        float temperature = options.temperature();
+        if (temperature <= 0) return only(firstIndexOf(sanitizeAndMax())); // llama_sampler_greedy
 
         int topK = options.topK();
         float topP = options.topP();
@@ -131,6 +130,8 @@ public final class Sampler {
         // Every filter keeps the most likely token, so max stays the maximum of the survivors.
         if (topK > 0 && topK < vocabSize) {
             selectTopOfAll(topK);
+            float max = work[candidates[0]];
+            if (Float.isInfinite(max)) return only(candidates[0]);
             if (topP < 1) {
                 double z = 0;
                 for (int i = 0; i < candidateCount; i++) z += Math.exp(work[candidates[i]] - max);
@@ -138,7 +139,12 @@ public final class Sampler {
                 if (cut > 0) candidateCount = cut;
             }
             if (minP > 0) minPCutSorted(max);
-        } else if (minP > 0) {
+            return weighCandidates(max, temperature);
+        }
+
+        float max = sanitizeAndMax();
+        if (Float.isInfinite(max)) return only(firstIndexOf(max));
+        if (minP > 0) {
             // Top-p and min-p both keep a prefix of the sorted order, so top-p followed by min-p keeps the shorter
             // prefix. Gather the min-p survivors first (usually few), and cut top-p inside them with the full-vocab
             // normalizer: no sort of the whole vocabulary.
@@ -156,22 +162,37 @@ public final class Sampler {
             candidateCount = vocabSize;
         }
         // llama_sampler_temp, then the softmax of llama_sampler_dist_apply.
-        return allTokens ? weighAll(max, options.temperature()) : weighCandidates(max, options.temperature());
+        return allTokens ? weighAll(max, temperature) : weighCandidates(max, temperature);
+    }
+
+    /**
+     * A single candidate: greedy sampling, or no finite distribution exists (every logit -inf, or some +inf) and the
+     * lowest-id maximum is the only sensible answer.
+     */
+    private double only(int id) {
+        candidates[0] = id;
+        candidateCount = 1;
+        weights[0] = 1;
+        blockSums[0] = 1;
+        return 1;
     }
 
     private int candidateId(int i) {
         return allTokens ? i : candidates[i];
     }
 
-    /** Copies the logits, applies the penalties, turns NaN into -inf; returns the maximum. */
-    private float load(float[] logits) {
+    /** Copies the logits and applies the penalties. */
+    private void load(float[] logits) {
         if (logits == null) throw new IllegalArgumentException("Sampler: logits must not be null");
         if (logits.length != vocabSize)
             throw new IllegalArgumentException("Sampler: got " + logits.length + " logits for a vocabulary of " + vocabSize);
         System.arraycopy(logits, 0, work, 0, vocabSize);
         if (options.penaltiesActive())
             history.applyTo(work, options.repeatPenalty(), options.frequencyPenalty(), options.presencePenalty());
+    }
 
+    /** Turns NaN logits into -inf (a broken row must not poison the softmax); returns the maximum. */
+    private float sanitizeAndMax() {
         var vmax = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
         int i = 0;
         for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
@@ -207,9 +228,10 @@ public final class Sampler {
     private void gatherAtLeast(float minLogit) {
         int n = 0, i = 0;
         for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
-            var above = FloatVector.fromArray(F, work, i).compare(VectorOperators.GE, minLogit);
-            if (above.anyTrue())
-                for (int lane = above.firstTrue(); lane < F.length(); lane++) if (work[i + lane] >= minLogit) candidates[n++] = i + lane;
+            for (long above = FloatVector.fromArray(F, work, i).compare(VectorOperators.GE, minLogit).toLong();
+                 above != 0; above &= above - 1) {
+                candidates[n++] = i + Long.numberOfTrailingZeros(above);
+            }
         }
         for (; i < vocabSize; i++) if (work[i] >= minLogit) candidates[n++] = i;
         candidateCount = n;
@@ -222,16 +244,20 @@ public final class Sampler {
      */
     private void topPByBuckets(float max) {
         double z = weighAll(max, 1); // weights = exp(logit - max)
-        Arrays.fill(bucketMass, 0);
-        Arrays.fill(bucketCount, 0);
-        for (int i = 0; i < vocabSize; i++) {
-            int b = bucketOf(max, work[i]);
-            bucketMass[b] += weights[i];
-            bucketCount[b]++;
+        var vmax = FloatVector.broadcast(F, max);
+        int i = 0;
+        for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
+            // The same float operations as bucketOf, so both agree on every token.
+            var distance = vmax.sub(FloatVector.fromArray(F, work, i)).mul(BUCKETS_PER_NAT).min(BUCKETS - 1);
+            distance.convert(VectorOperators.F2I, 0).reinterpretAsInts().intoArray(bucketOfToken, i);
         }
+        for (; i < vocabSize; i++) bucketOfToken[i] = bucketOf(max, work[i]);
+        Arrays.fill(bucketMass, 0);
+        for (i = 0; i < vocabSize; i++) bucketMass[bucketOfToken[i]] += weights[i];
+
         double p = options.topP();
         double cumulative = 0;
-        int boundary = -1, above = 0;
+        int boundary = -1;
         for (int b = 0; b < BUCKETS; b++) {
             double mass = bucketMass[b] / z;
             if (cumulative + mass >= p) {
@@ -239,37 +265,35 @@ public final class Sampler {
                 break;
             }
             cumulative += mass;
-            above += bucketCount[b];
         }
         if (boundary < 0) { // rounding kept the sum below p: keep everything, as llama.cpp does
             allTokens = true;
             candidateCount = vocabSize;
             return;
         }
-        // Tokens above the boundary bucket first, those inside it after them. The vector pre-filter computes the
-        // same float distance as bucketOf, so it drops exactly the tokens below the boundary.
-        float limit = boundary == BUCKETS - 1 ? Float.POSITIVE_INFINITY : boundary + 1;
-        int kept = 0, inside = above, i = 0;
-        if (boundary < BUCKETS - 1) {
-            for (int bound = F.loopBound(vocabSize); i < bound; i += F.length()) {
-                var near = FloatVector.broadcast(F, max).sub(FloatVector.fromArray(F, work, i)).mul(BUCKETS_PER_NAT)
-                        .compare(VectorOperators.LT, limit);
-                if (near.anyTrue()) {
-                    for (int lane = near.firstTrue(); lane < F.length(); lane++) {
-                        int b = bucketOf(max, work[i + lane]);
-                        if (b < boundary) candidates[kept++] = i + lane;
-                        else if (b == boundary) candidates[inside++] = i + lane;
-                    }
-                }
+        // Tokens above the boundary bucket from the front, those inside it from the back; then inside after above.
+        int above = 0, inside = vocabSize;
+        i = 0;
+        for (int bound = I.loopBound(vocabSize); i < bound; i += I.length()) {
+            var buckets = IntVector.fromArray(I, bucketOfToken, i);
+            long near = buckets.compare(VectorOperators.LE, boundary).toLong();
+            if (near == 0) continue;
+            long strictlyAbove = buckets.compare(VectorOperators.LT, boundary).toLong();
+            for (; near != 0; near &= near - 1) {
+                int lane = Long.numberOfTrailingZeros(near);
+                if ((strictlyAbove >>> lane & 1) != 0) candidates[above++] = i + lane;
+                else candidates[--inside] = i + lane;
             }
         }
         for (; i < vocabSize; i++) {
-            int b = bucketOf(max, work[i]);
-            if (b < boundary) candidates[kept++] = i;
-            else if (b == boundary) candidates[inside++] = i;
+            int b = bucketOfToken[i];
+            if (b < boundary) candidates[above++] = i;
+            else if (b == boundary) candidates[--inside] = i;
         }
-        selectTopOfCandidates(above, inside - above, inside - above);
-        candidateCount = inside;
+        int insideCount = vocabSize - inside;
+        System.arraycopy(candidates, inside, candidates, above, insideCount);
+        selectTopOfCandidates(above, insideCount, insideCount);
+        candidateCount = above + insideCount;
         int cut = topPCut(above, max, z, cumulative);
         if (cut > 0) candidateCount = cut;
     }
@@ -334,7 +358,18 @@ public final class Sampler {
         for (int start = 0, block = 0; start < candidateCount; start += BLOCK, block++) {
             int end = Math.min(candidateCount, start + BLOCK);
             double sum = 0;
-            for (int i = start; i < end; i++) sum += weights[i] = (float) Math.exp((work[candidates[i]] - max) / temperature);
+            if (end - start == BLOCK) {
+                var acc = FloatVector.zero(F);
+                for (int i = start; i < end; i += F.length()) {
+                    var w = FloatVector.fromArray(F, work, 0, candidates, i).sub(max).div(temperature)
+                            .lanewise(VectorOperators.EXP);
+                    w.intoArray(weights, i);
+                    acc = acc.add(w);
+                }
+                sum = acc.reduceLanes(VectorOperators.ADD);
+            } else {
+                for (int i = start; i < end; i++) sum += weights[i] = (float) Math.exp((work[candidates[i]] - max) / temperature);
+            }
             blockSums[block] = sum;
             total += sum;
         }
@@ -376,19 +411,19 @@ public final class Sampler {
     private void selectTopOfAll(int k) {
         int size = 0, j = 0;
         for (; j < k; j++) {
+            if (work[j] != work[j]) work[j] = Float.NEGATIVE_INFINITY; // NaN; later ones fail the >= root test
             heap[size] = rankKey(work[j], j);
             siftUp(size++);
         }
         float root = work[idOf(heap[0])];
         for (; j <= vocabSize - F.length(); j += F.length()) { // j starts unaligned, at k
-            var better = FloatVector.fromArray(F, work, j).compare(VectorOperators.GE, root);
-            if (better.anyTrue()) {
-                for (int lane = better.firstTrue(); lane < F.length(); lane++) {
-                    if (offer(j + lane, size)) root = work[idOf(heap[0])];
-                }
+            for (long better = FloatVector.fromArray(F, work, j).compare(VectorOperators.GE, root).toLong();
+                 better != 0; better &= better - 1) {
+                int id = j + Long.numberOfTrailingZeros(better);
+                if (work[id] >= root && offer(id, size)) root = work[idOf(heap[0])];
             }
         }
-        for (; j < vocabSize; j++) if (offer(j, size)) root = work[idOf(heap[0])];
+        for (; j < vocabSize; j++) if (work[j] >= root && offer(j, size)) root = work[idOf(heap[0])];
         popSorted(0, size);
     }
 
