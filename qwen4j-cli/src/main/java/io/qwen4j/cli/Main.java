@@ -1,7 +1,44 @@
 package io.qwen4j.cli;
 
-public final class Main {
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code qwen4j} command line. */
+@Command(name = "qwen4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Run Qwen models from GGUF files, in pure Java.",
+        subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, LogitsCommand.class,
+                DemoCommand.class, RandomModelCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
-        System.out.println("qwen4j");
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        var cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            // Expected failures (bad file, overflow) get one clear line, not a stack trace.
+            String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            commandLine.getErr().println("error: " + msg);
+            if (System.getenv("QWEN4J_DEBUG") != null) ex.printStackTrace(commandLine.getErr());
+            return 1;
+        });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"qwen4j " + (v != null ? v : "dev") + " (Java " + Runtime.version() + ")"};
+        }
     }
 }

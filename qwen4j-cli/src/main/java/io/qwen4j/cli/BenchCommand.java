@@ -1,0 +1,118 @@
+package io.qwen4j.cli;
+
+import io.qwen4j.engine.Model;
+import io.qwen4j.gguf.GgufTensorInfo;
+import io.qwen4j.model.KvCache;
+import io.qwen4j.model.LanguageModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * llama-bench's method: pp = one batch of p prompt tokens on an empty cache; tg = n tokens decoded one at a time
+ * from an empty cache; one warm-up run each, then the median over reps.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure prompt processing (pp) and decode (tg) speed like llama-bench; prints RESULT lines.")
+final class BenchCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file.")
+    Path model;
+
+    @Option(names = "-p", description = "Prompt tokens for the pp test, 0 = skip (default: ${DEFAULT-VALUE}).")
+    int promptTokens = 512;
+
+    @Option(names = "-n", description = "Tokens for the tg test, 0 = skip (default: ${DEFAULT-VALUE}).")
+    int genTokens = 128;
+
+    @Option(names = {"-r", "--reps"}, description = "Repetitions (default: ${DEFAULT-VALUE}).")
+    int reps = 5;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws IOException {
+        if (modelOptions.contextSize == 0) modelOptions.contextSize = Math.max(promptTokens, genTokens) + 1;
+        try (Model m = modelOptions.open(model)) {
+            LanguageModel lm = m.languageModel();
+            int vocab = lm.config().vocabSize();
+            var rng = new SplittableRandom(1);
+            float[] logits = new float[vocab];
+            String type = dominantType(m);
+            int threads = modelOptions.threads > 0 ? modelOptions.threads : io.qwen4j.tensor.Parallel.defaultThreads();
+            if (promptTokens > 0) {
+                int[] prompt = rng.ints(promptTokens, 0, vocab).toArray();
+                var samples = measure(() -> {
+                    KvCache cache = lm.newCache(promptTokens);
+                    lm.forward(cache, prompt, 0, promptTokens, logits, false);
+                }, promptTokens);
+                report(type, threads, "pp" + promptTokens, samples, "");
+            }
+            if (genTokens > 0) {
+                int[] tokens = rng.ints(genTokens, 0, vocab).toArray();
+                var samples = measure(() -> {
+                    KvCache cache = lm.newCache(genTokens);
+                    for (int i = 0; i < genTokens; i++) lm.forward(cache, tokens, i, 1, logits, false);
+                }, genTokens);
+                long bytes = weightBytesPerToken(m);
+                double median = median(samples);
+                report(type, threads, "tg" + genTokens, samples, String.format(Locale.ROOT,
+                        " weights_bytes_per_token=%d effective_gb_s=%.2f", bytes, bytes * median / 1e9));
+            }
+        }
+        return 0;
+    }
+
+    private List<Double> measure(Runnable run, int tokens) {
+        run.run(); // warm-up: JIT and page faults
+        var samples = new ArrayList<Double>();
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            run.run();
+            samples.add(tokens * 1e9 / (System.nanoTime() - t0));
+        }
+        return samples;
+    }
+
+    private void report(String type, int threads, String test, List<Double> samples, String extra) {
+        System.out.printf(Locale.ROOT, "RESULT engine=qwen4j model=%s type=%s threads=%d test=%s reps=%d median_tok_s=%.2f samples=%s%s%n",
+                model.getFileName(), type, threads, test, reps, median(samples),
+                samples.stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).collect(Collectors.joining(",")), extra);
+    }
+
+    static double median(List<Double> xs) {
+        double[] a = xs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+    }
+
+    /** The type holding most of the weight bytes (what llama-bench reports as the model type). */
+    private static String dominantType(Model m) {
+        var bytes = new java.util.EnumMap<io.qwen4j.tensor.GgmlType, Long>(io.qwen4j.tensor.GgmlType.class);
+        for (GgufTensorInfo t : m.gguf().tensors()) bytes.merge(t.type(), t.byteSize(), Long::sum);
+        return bytes.entrySet().stream().max(java.util.Map.Entry.comparingByValue()).map(e -> e.getKey().name()).orElse("?");
+    }
+
+    /** Bytes of weights a decode step reads: every tensor but the embedding table (one row of it), plus the output matrix. */
+    private static long weightBytesPerToken(Model m) {
+        long total = 0;
+        boolean hasOutput = m.gguf().tensor("output.weight").isPresent();
+        for (GgufTensorInfo t : m.gguf().tensors()) {
+            if (t.name().equals("token_embd.weight")) {
+                total += hasOutput ? t.byteSize() / t.dim(1) : t.byteSize();
+            } else {
+                total += t.byteSize();
+            }
+        }
+        return total;
+    }
+
+}

@@ -1,0 +1,48 @@
+package io.qwen4j.cli;
+
+import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufTensorInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a GGUF file's metadata and tensors.")
+final class InspectCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file.")
+    Path model;
+
+    @Option(names = "--no-tensors", description = "Metadata only.")
+    boolean noTensors;
+
+    @Option(names = "--items", description = "Array items shown per metadata value (default: 8).")
+    int items = 8;
+
+    @Override
+    public Integer call() throws IOException {
+        try (var gguf = GgufFile.open(model)) {
+            var out = System.out;
+            out.printf(Locale.ROOT, "file: %s%nGGUF version %d, %d metadata keys, %d tensors, alignment %d, data at offset %d%n",
+                    model, gguf.version(), gguf.metadata().size(), gguf.tensors().size(), gguf.alignment(), gguf.dataOffset());
+            out.println();
+            out.println("metadata:");
+            gguf.metadata().forEach((k, v) -> out.printf("  %-48s %s%n", k, v.display(items)));
+            if (!noTensors) {
+                out.println();
+                out.println("tensors:");
+                long total = 0;
+                for (GgufTensorInfo t : gguf.tensors()) {
+                    total += t.byteSize();
+                    out.printf(Locale.ROOT, "  %-40s %-6s %-22s %12d bytes @ %d%n",
+                            t.name(), t.type(), Arrays.toString(t.shape()), t.byteSize(), t.offset());
+                }
+                out.printf(Locale.ROOT, "  total %.2f MiB in %d tensors%n", total / 1048576.0, gguf.tensors().size());
+            }
+        }
+        return 0;
+    }
+}

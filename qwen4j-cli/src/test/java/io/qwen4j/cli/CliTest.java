@@ -1,0 +1,115 @@
+package io.qwen4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qwen4j.model.Logits;
+import io.qwen4j.model.synthetic.RandomModelWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands end to end on a generated model, through picocli as a user types them. */
+class CliTest {
+    @TempDir
+    static Path dir;
+
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() throws Exception {
+        model = dir.resolve("tiny.gguf");
+        RandomModelWriter.write(RandomModelWriter.Spec.tinyQwen3(), model);
+    }
+
+    record Result(int exitCode, String out, String err) {}
+
+    /** Runs the CLI in-process, capturing System.out (streamed text) and picocli's error writer. */
+    static synchronized Result run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new StringWriter();
+        PrintStream saved = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            var cl = Main.commandLine();
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    @Test
+    void inspectListsMetadataAndTensors() {
+        var r = run("inspect", model.toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("general.architecture", "\"qwen3\"", "blk.0.attn_q_norm.weight", "token_embd.weight", "GGUF version 3");
+    }
+
+    @Test
+    void logitsCommandWritesOneRowPerToken() throws Exception {
+        Path out = dir.resolve("logits.f32");
+        for (String mode : new String[] {"batch", "step"}) {
+            var r = run("logits", model.toString(), "--tokens", "5,300,17", "--out", out.toString(), "--mode", mode);
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(Files.size(out)).isEqualTo(3L * 384 * Float.BYTES);
+        }
+        float[] step = Logits.read(out);
+        run("logits", model.toString(), "--tokens", "5,300,17", "--out", out.toString(), "--mode", "batch");
+        float[] batch = Logits.read(out);
+        for (int i = 0; i < batch.length; i++) assertThat(step[i]).isCloseTo(batch[i], org.assertj.core.data.Offset.offset(1e-4f));
+    }
+
+    @Test
+    void greedyRunIsDeterministicAndHonoursMaxTokens() {
+        var a = run("run", model.toString(), "Hello", "--temp", "0", "-n", "6", "-t", "1");
+        var b = run("run", model.toString(), "Hello", "--temp", "0", "-n", "6", "-t", "2");
+        assertThat(a.exitCode()).as(a.err()).isZero();
+        assertThat(a.out()).isEqualTo(b.out());
+    }
+
+    @Test
+    void seededSamplingRepeats() {
+        var a = run("run", model.toString(), "Hello", "--seed", "7", "-n", "8");
+        var b = run("run", model.toString(), "Hello", "--seed", "7", "-n", "8");
+        assertThat(a.out()).isEqualTo(b.out());
+    }
+
+    @Test
+    void missingFileIsAClearError() {
+        var r = run("run", dir.resolve("nope.gguf").toString(), "hi");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("error: no such model file").contains("nope.gguf");
+    }
+
+    @Test
+    void corruptFileIsAClearError() throws Exception {
+        Path bad = dir.resolve("bad.gguf");
+        byte[] bytes = Files.readAllBytes(model);
+        Files.write(bad, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+        var r = run("run", bad.toString(), "hi");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").contains("bad.gguf");
+    }
+
+    @Test
+    void promptLongerThanContextIsRefused() {
+        var r = run("run", model.toString(), "hello world ".repeat(50), "--ctx", "32", "-n", "4");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("context holds 32");
+    }
+
+    @Test
+    void demoRunsOffline() {
+        var r = run("demo", "--prompt", "Hi", "-n", "5");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("RANDOM weights").contains("assistant>");
+    }
+}

@@ -1,0 +1,14 @@
+package io.qwen4j.engine;
+
+/** What a running generation emits: text as it is produced, then exactly one {@link Done}. */
+public sealed interface GenerationEvent {
+
+    /**
+     * Text completed by one token (may be empty while a multi-byte character or a possible stop string is held
+     * back). At the end, held-back text is released with {@code id = -1}.
+     */
+    record Token(int id, String text) implements GenerationEvent {}
+
+    /** The end: why, and what it cost. {@code text} is the whole generated text. */
+    record Done(FinishReason reason, String text, Timings timings) implements GenerationEvent {}
+}

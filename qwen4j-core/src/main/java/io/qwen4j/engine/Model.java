@@ -1,0 +1,137 @@
+package io.qwen4j.engine;
+
+import io.qwen4j.chat.ChatMessage;
+import io.qwen4j.chat.ChatMlTemplate;
+import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.model.Architectures;
+import io.qwen4j.model.LanguageModel;
+import io.qwen4j.model.ModelConfig;
+import io.qwen4j.tensor.Parallel;
+import io.qwen4j.tokenizer.GgufVocabulary;
+import io.qwen4j.tokenizer.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The entry point for applications: a Qwen model opened from a GGUF file, with its tokenizer.
+ *
+ * <pre>{@code
+ * try (var model = Model.open(Path.of("Qwen3-0.6B-Q8_0.gguf"))) {
+ *     var chat = model.newChat();
+ *     chat.send("Why is the sky blue?", GenerationRequest.defaults())
+ *         .stream(e -> { if (e instanceof GenerationEvent.Token t) System.out.print(t.text()); });
+ * }
+ * }</pre>
+ */
+public final class Model implements AutoCloseable {
+
+    /** Default runtime context: the training context can be huge (40K for Qwen3); llama.cpp also defaults to 4096. */
+    public static final int DEFAULT_CONTEXT = 4096;
+
+    /**
+     * @param threads     worker threads for the kernels (0: one per physical core)
+     * @param contextSize tokens per session (0: {@link #DEFAULT_CONTEXT}, capped at the model's training context)
+     */
+    public record Options(int threads, int contextSize) {
+        public Options {
+            if (threads < 0) throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+            if (contextSize < 0) throw new IllegalArgumentException("context size must be >= 0, got " + contextSize);
+        }
+
+        public static Options defaults() {
+            return new Options(0, 0);
+        }
+
+        public Options withThreads(int t) {
+            return new Options(t, contextSize);
+        }
+
+        public Options withContextSize(int c) {
+            return new Options(threads, c);
+        }
+    }
+
+    private final LanguageModel model;
+    private final Tokenizer tokenizer;
+    private final int contextSize;
+
+    private Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.contextSize = contextSize;
+    }
+
+    public static Model open(Path path) throws IOException {
+        return open(path, Options.defaults());
+    }
+
+    /** Maps the file and builds the model; fails with a message naming the problem for corrupt or unsupported files. */
+    public static Model open(Path path, Options options) throws IOException {
+        GgufFile gguf = GgufFile.open(path);
+        Parallel pool = null;
+        try {
+            Tokenizer tokenizer = Tokenizer.create(GgufVocabulary.read(gguf));
+            pool = new Parallel(options.threads() > 0 ? options.threads() : Parallel.defaultThreads());
+            LanguageModel model = Architectures.load(gguf, pool);
+            if (tokenizer.vocabSize() > model.config().vocabSize()) {
+                throw new IOException(path + ": the tokenizer has " + tokenizer.vocabSize()
+                        + " tokens but the embedding only " + model.config().vocabSize() + " rows");
+            }
+            int train = model.config().contextLength();
+            int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(DEFAULT_CONTEXT, train);
+            return new Model(model, tokenizer, ctx);
+        } catch (IOException | RuntimeException e) {
+            if (pool != null) pool.close();
+            gguf.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return model.config();
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The forward pass itself, for tools that need raw logits. */
+    public LanguageModel languageModel() {
+        return model;
+    }
+
+    public GgufFile gguf() {
+        return model.gguf();
+    }
+
+    /** Tokens each new session can hold. */
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** A fresh sequence with its own KV cache. */
+    public Session newSession() {
+        return new Session(this, contextSize);
+    }
+
+    /** A multi-turn chat that keeps its KV cache between turns. */
+    public ChatSession newChat() {
+        return new ChatSession(newSession());
+    }
+
+    /** Continues raw text (no chat markup; special tokens in the text are parsed). */
+    public Generation complete(String prompt, GenerationRequest request) {
+        return newSession().generate(tokenizer.encode(prompt), request);
+    }
+
+    /** One assistant reply to a whole conversation, in a fresh session. */
+    public Generation chat(List<ChatMessage> messages, GenerationRequest request) {
+        return newSession().generate(tokenizer.encode(ChatMlTemplate.render(messages, true, true)), request);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

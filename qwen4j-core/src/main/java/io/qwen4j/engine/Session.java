@@ -1,0 +1,61 @@
+package io.qwen4j.engine;
+
+import io.qwen4j.model.KvCache;
+import java.util.Arrays;
+
+/**
+ * One sequence: its KV cache and the tokens the cache holds. A new prompt that starts with tokens the cache
+ * already holds (the next turn of a chat) reuses them and processes only the rest.
+ * Not thread-safe: one generation at a time.
+ */
+public final class Session {
+    private final Model model;
+    private final KvCache cache;
+    private int[] tokens = new int[256];
+
+    Session(Model model, int contextSize) {
+        this.model = model;
+        this.cache = model.languageModel().newCache(contextSize);
+    }
+
+    public Model model() {
+        return model;
+    }
+
+    public int contextSize() {
+        return cache.capacity();
+    }
+
+    /** Tokens currently held in the cache. */
+    public int[] cachedTokens() {
+        return Arrays.copyOf(tokens, cache.length());
+    }
+
+    /** Starts generating after {@code prompt}; tokens are produced as the returned generation is consumed. */
+    public Generation generate(int[] prompt, GenerationRequest request) {
+        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
+        if (prompt.length >= cache.capacity()) throw new ContextOverflowException(prompt.length, cache.capacity());
+        return new Generation(this, prompt, request);
+    }
+
+    /** Drops cached positions that differ from {@code prompt}, keeping at least one prompt token to run. Returns the kept count. */
+    int reusePrefix(int[] prompt) {
+        int common = 0;
+        int limit = Math.min(cache.length(), prompt.length - 1);
+        while (common < limit && tokens[common] == prompt[common]) common++;
+        cache.truncate(common);
+        return common;
+    }
+
+    /** Runs tokens through the model, appending them to the cache; logits of the last one go to {@code logits}. */
+    void feed(int[] batch, int off, int n, float[] logits) {
+        int start = cache.length();
+        model.languageModel().forward(cache, batch, off, n, logits, false);
+        if (tokens.length < start + n) tokens = Arrays.copyOf(tokens, Math.max(start + n, tokens.length * 2));
+        System.arraycopy(batch, off, tokens, start, n);
+    }
+
+    int length() {
+        return cache.length();
+    }
+}

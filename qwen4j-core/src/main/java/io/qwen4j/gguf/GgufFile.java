@@ -1,0 +1,447 @@
+package io.qwen4j.gguf;
+
+import io.qwen4j.tensor.GgmlType;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A GGUF file (versions 2 and 3), memory-mapped. The header is parsed from the mapping with every length and
+ * count checked against the bytes that remain, so a corrupt file fails with a {@link GgufFormatException} that
+ * names the problem and its offset, never with an OutOfMemoryError. Tensor data stays in the mapping.
+ * Format: ggml's docs/gguf.md; checks follow gguf_init_from_file_impl in ggml/src/gguf.cpp.
+ */
+public final class GgufFile implements AutoCloseable {
+    static final int MAGIC = 0x46554747; // "GGUF" little-endian
+    static final int DEFAULT_ALIGNMENT = 32;
+    static final int MAX_DIMS = 4; // GGML_MAX_DIMS
+    private static final int MAX_ARRAY_NESTING = 8;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment mapping;
+    private final int version;
+    private final long alignment;
+    private final long dataOffset;
+    private final Map<String, GgufValue> metadata;
+    private final List<GgufTensorInfo> tensors;
+    private final Map<String, GgufTensorInfo> tensorsByName;
+
+    private GgufFile(Path path, Arena arena, MemorySegment mapping, int version, long alignment, long dataOffset,
+                     Map<String, GgufValue> metadata, List<GgufTensorInfo> tensors) {
+        this.path = path;
+        this.arena = arena;
+        this.mapping = mapping;
+        this.version = version;
+        this.alignment = alignment;
+        this.dataOffset = dataOffset;
+        this.metadata = Collections.unmodifiableMap(metadata);
+        this.tensors = List.copyOf(tensors);
+        var byName = new LinkedHashMap<String, GgufTensorInfo>();
+        for (GgufTensorInfo t : tensors) byName.put(t.name(), t);
+        this.tensorsByName = Collections.unmodifiableMap(byName);
+    }
+
+    public static GgufFile open(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment mapping;
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size == 0) throw new GgufFormatException(path + ": the file is empty");
+                mapping = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            }
+            return parse(path, arena, mapping);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static GgufFile parse(Path path, Arena arena, MemorySegment seg) throws GgufFormatException {
+        var in = new Cursor(path, seg);
+        int magic = in.i32("magic");
+        if (magic != MAGIC) {
+            throw in.error(0, String.format("not a GGUF file: magic is 0x%08X, expected 0x%08X (\"GGUF\")", magic, MAGIC));
+        }
+        int version = in.i32("version");
+        if ((version & 0xFFFF) == 0 && version != 0) {
+            throw in.error(4, "GGUF version " + version + " looks byte-swapped: big-endian files are not supported");
+        }
+        if (version == 1) throw in.error(4, "GGUF version 1 is not supported (only 2 and 3)");
+        if (version < 1 || version > 3) throw in.error(4, "unknown GGUF version " + version + " (supported: 2, 3)");
+        long nTensors = in.i64("tensor count");
+        long nKv = in.i64("metadata count");
+        // Every tensor info needs >= 8+4+8+4+8 bytes and every key/value >= 8+4+1: bound the counts by the file size.
+        if (nTensors < 0 || nTensors > in.remaining() / 32) {
+            throw in.error(8, "absurd tensor count " + Long.toUnsignedString(nTensors) + " for a file of " + seg.byteSize() + " bytes");
+        }
+        if (nKv < 0 || nKv > in.remaining() / 13) {
+            throw in.error(16, "absurd metadata count " + Long.toUnsignedString(nKv) + " for a file of " + seg.byteSize() + " bytes");
+        }
+
+        var metadata = new LinkedHashMap<String, GgufValue>();
+        for (long i = 0; i < nKv; i++) {
+            long at = in.pos;
+            String key = in.string("metadata key #" + i);
+            int typeId = in.i32("type of metadata '" + key + "'");
+            GgufValueType type = GgufValueType.byId(typeId);
+            if (type == null) throw in.error(at, "metadata '" + key + "' has unknown value type " + typeId);
+            GgufValue value = in.value(type, key, 0);
+            if (metadata.putIfAbsent(key, value) != null) throw in.error(at, "duplicate metadata key '" + key + "'");
+        }
+
+        long alignment = DEFAULT_ALIGNMENT;
+        GgufValue a = metadata.get("general.alignment");
+        if (a != null) {
+            if (!a.type().isInteger()) throw in.error(-1, "general.alignment must be an integer, it is " + a.type());
+            alignment = (Long) a.value();
+            if (alignment <= 0 || Long.bitCount(alignment) != 1 || alignment > (1 << 30)) {
+                throw in.error(-1, "general.alignment " + alignment + " is not a power of two");
+            }
+        }
+
+        var tensors = new ArrayList<GgufTensorInfo>((int) Math.min(nTensors, 1 << 16));
+        var names = new java.util.HashSet<String>();
+        for (long i = 0; i < nTensors; i++) {
+            long at = in.pos;
+            String name = in.string("name of tensor #" + i);
+            if (!names.add(name)) throw in.error(at, "duplicate tensor name '" + name + "'");
+            int nDims = in.i32("rank of tensor '" + name + "'");
+            if (nDims < 0 || nDims > MAX_DIMS) {
+                throw in.error(at, "tensor '" + name + "' has " + Integer.toUnsignedString(nDims) + " dimensions (at most " + MAX_DIMS + ")");
+            }
+            long[] shape = new long[nDims];
+            long elements = 1;
+            for (int d = 0; d < nDims; d++) {
+                shape[d] = in.i64("dimension " + d + " of tensor '" + name + "'");
+                if (shape[d] < 0) throw in.error(at, "tensor '" + name + "' has negative dimension " + shape[d]);
+                if (shape[d] != 0 && elements > Long.MAX_VALUE / shape[d]) {
+                    throw in.error(at, "tensor '" + name + "' shape " + Arrays.toString(shape) + " overflows");
+                }
+                elements *= shape[d];
+            }
+            int typeId = in.i32("type of tensor '" + name + "'");
+            GgmlType type = GgmlType.byId(typeId);
+            if (type == null) throw in.error(at, "tensor '" + name + "' has unknown ggml type id " + typeId);
+            long offset = in.i64("offset of tensor '" + name + "'");
+            if (nDims > 0 && shape[0] % type.blockSize != 0) {
+                throw in.error(at, "tensor '" + name + "' row of " + shape[0] + " elements is not a multiple of the "
+                        + type + " block size " + type.blockSize);
+            }
+            if (elements / type.blockSize > Long.MAX_VALUE / type.blockBytes) {
+                throw in.error(at, "tensor '" + name + "' is too large");
+            }
+            long bytes = elements / type.blockSize * type.blockBytes;
+            if (offset < 0 || offset % alignment != 0) {
+                throw in.error(at, "tensor '" + name + "' offset " + Long.toUnsignedString(offset) + " is not a multiple of the alignment " + alignment);
+            }
+            tensors.add(new GgufTensorInfo(name, type, shape, offset, bytes));
+        }
+
+        long dataOffset = align(in.pos, alignment);
+        long dataSize = seg.byteSize() - dataOffset;
+        if (dataSize < 0) {
+            if (nTensors > 0) throw in.error(in.pos, "truncated: the data section would start at " + dataOffset + ", past the end of the file");
+            dataSize = 0;
+        }
+        var byOffset = new ArrayList<>(tensors);
+        byOffset.sort(Comparator.comparingLong(GgufTensorInfo::offset));
+        long end = 0;
+        String previous = null;
+        for (GgufTensorInfo t : byOffset) {
+            if (t.offset() > dataSize || t.byteSize() > dataSize - t.offset()) {
+                throw in.error(-1, "tensor '" + t.name() + "' data [" + (dataOffset + t.offset()) + ", "
+                        + (dataOffset + t.offset() + t.byteSize()) + ") lies outside the file of " + seg.byteSize()
+                        + " bytes (truncated file?)");
+            }
+            if (t.offset() < end) {
+                throw in.error(-1, "tensor '" + t.name() + "' overlaps tensor '" + previous + "'");
+            }
+            if (t.byteSize() > 0) {
+                end = t.offset() + t.byteSize();
+                previous = t.name();
+            }
+        }
+        return new GgufFile(path, arena, seg, version, alignment, dataOffset, metadata, tensors);
+    }
+
+    static long align(long pos, long alignment) {
+        return (pos + alignment - 1) / alignment * alignment;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    public long alignment() {
+        return alignment;
+    }
+
+    /** Absolute file offset of the data section. */
+    public long dataOffset() {
+        return dataOffset;
+    }
+
+    public long fileSize() {
+        return mapping.byteSize();
+    }
+
+    /** All metadata in file order. */
+    public Map<String, GgufValue> metadata() {
+        return metadata;
+    }
+
+    public boolean has(String key) {
+        return metadata.containsKey(key);
+    }
+
+    public Optional<GgufValue> value(String key) {
+        return Optional.ofNullable(metadata.get(key));
+    }
+
+    public String getString(String key) throws GgufFormatException {
+        return (String) typed(key, GgufValueType.STRING).value();
+    }
+
+    public String getString(String key, String def) throws GgufFormatException {
+        return has(key) ? getString(key) : def;
+    }
+
+    public long getLong(String key) throws GgufFormatException {
+        GgufValue v = require(key);
+        if (!v.type().isInteger()) throw wrongType(key, v, "an integer");
+        return (Long) v.value();
+    }
+
+    public long getLong(String key, long def) throws GgufFormatException {
+        return has(key) ? getLong(key) : def;
+    }
+
+    public int getInt(String key) throws GgufFormatException {
+        long v = getLong(key);
+        GgufValueType t = metadata.get(key).type();
+        if (t == GgufValueType.UINT64 ? (v < 0 || v > Integer.MAX_VALUE) : (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE)) {
+            throw new GgufFormatException(path + ": metadata '" + key + "' = " + (t == GgufValueType.UINT64 ? Long.toUnsignedString(v) : v) + " does not fit an int");
+        }
+        return (int) v;
+    }
+
+    public int getInt(String key, int def) throws GgufFormatException {
+        return has(key) ? getInt(key) : def;
+    }
+
+    public float getFloat(String key) throws GgufFormatException {
+        GgufValue v = require(key);
+        return switch (v.type()) {
+            case FLOAT32 -> (Float) v.value();
+            case FLOAT64 -> (float) (double) (Double) v.value();
+            default -> {
+                if (v.type().isInteger()) yield (float) (long) (Long) v.value();
+                throw wrongType(key, v, "a number");
+            }
+        };
+    }
+
+    public float getFloat(String key, float def) throws GgufFormatException {
+        return has(key) ? getFloat(key) : def;
+    }
+
+    public boolean getBoolean(String key, boolean def) throws GgufFormatException {
+        return has(key) ? (Boolean) typed(key, GgufValueType.BOOL).value() : def;
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> getStringArray(String key) throws GgufFormatException {
+        GgufValue v = require(key);
+        if (v.type() != GgufValueType.ARRAY || v.elementType() != GgufValueType.STRING) throw wrongType(key, v, "an array of strings");
+        return (List<String>) v.value();
+    }
+
+    public int[] getIntArray(String key) throws GgufFormatException {
+        GgufValue v = require(key);
+        if (v.type() != GgufValueType.ARRAY || !v.elementType().isInteger()) throw wrongType(key, v, "an array of integers");
+        List<?> list = (List<?>) v.value();
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            long x = (Long) list.get(i);
+            if (x < Integer.MIN_VALUE || x > Integer.MAX_VALUE) {
+                throw new GgufFormatException(path + ": metadata '" + key + "' item " + i + " = " + x + " does not fit an int");
+            }
+            out[i] = (int) x;
+        }
+        return out;
+    }
+
+    public float[] getFloatArray(String key) throws GgufFormatException {
+        GgufValue v = require(key);
+        if (v.type() != GgufValueType.ARRAY || (v.elementType() != GgufValueType.FLOAT32 && v.elementType() != GgufValueType.FLOAT64)) {
+            throw wrongType(key, v, "an array of floats");
+        }
+        List<?> list = (List<?>) v.value();
+        float[] out = new float[list.size()];
+        for (int i = 0; i < out.length; i++) out[i] = ((Number) list.get(i)).floatValue();
+        return out;
+    }
+
+    /** The tensor directory in file order. */
+    public List<GgufTensorInfo> tensors() {
+        return tensors;
+    }
+
+    public Optional<GgufTensorInfo> tensor(String name) {
+        return Optional.ofNullable(tensorsByName.get(name));
+    }
+
+    /** The tensor's bytes: a read-only slice of the mapping. */
+    public MemorySegment tensorData(GgufTensorInfo t) {
+        if (tensorsByName.get(t.name()) != t && !t.equals(tensorsByName.get(t.name()))) {
+            throw new IllegalArgumentException("tensor '" + t.name() + "' does not belong to " + path);
+        }
+        return mapping.asSlice(dataOffset + t.offset(), t.byteSize()).asReadOnly();
+    }
+
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) arena.close();
+    }
+
+    private GgufValue require(String key) throws GgufFormatException {
+        GgufValue v = metadata.get(key);
+        if (v == null) throw new GgufFormatException(path + ": missing metadata key '" + key + "'");
+        return v;
+    }
+
+    private GgufValue typed(String key, GgufValueType type) throws GgufFormatException {
+        GgufValue v = require(key);
+        if (v.type() != type) throw wrongType(key, v, type.toString());
+        return v;
+    }
+
+    private GgufFormatException wrongType(String key, GgufValue v, String expected) {
+        String actual = v.type() == GgufValueType.ARRAY ? "ARRAY of " + v.elementType() : v.type().toString();
+        return new GgufFormatException(path + ": metadata '" + key + "' is " + actual + ", expected " + expected);
+    }
+
+    /** Bounds-checked little-endian reads over the mapping. */
+    private static final class Cursor {
+        final Path path;
+        final MemorySegment seg;
+        long pos;
+
+        Cursor(Path path, MemorySegment seg) {
+            this.path = path;
+            this.seg = seg;
+        }
+
+        long remaining() {
+            return seg.byteSize() - pos;
+        }
+
+        GgufFormatException error(long at, String message) {
+            return new GgufFormatException(path + (at >= 0 ? " at offset " + at : "") + ": " + message);
+        }
+
+        private void need(long n, String what) throws GgufFormatException {
+            if (n < 0 || n > remaining()) {
+                throw error(pos, "truncated while reading " + what + " (needs " + Long.toUnsignedString(n)
+                        + " bytes, " + remaining() + " left in a file of " + seg.byteSize() + ")");
+            }
+        }
+
+        int i32(String what) throws GgufFormatException {
+            need(4, what);
+            int v = seg.get(U32, pos);
+            pos += 4;
+            return v;
+        }
+
+        long i64(String what) throws GgufFormatException {
+            need(8, what);
+            long v = seg.get(U64, pos);
+            pos += 8;
+            return v;
+        }
+
+        String string(String what) throws GgufFormatException {
+            long at = pos;
+            long len = i64("length of " + what);
+            if (len < 0 || len > remaining()) {
+                throw error(at, "length " + Long.toUnsignedString(len) + " of " + what + " exceeds the " + remaining() + " bytes left");
+            }
+            byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
+            pos += len;
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        GgufValue value(GgufValueType type, String key, int depth) throws GgufFormatException {
+            if (type != GgufValueType.ARRAY) return new GgufValue(type, null, scalar(type, key));
+            long at = pos;
+            int elemId = i32("element type of array '" + key + "'");
+            GgufValueType elem = GgufValueType.byId(elemId);
+            if (elem == null) throw error(at, "array '" + key + "' has unknown element type " + elemId);
+            if (elem == GgufValueType.ARRAY && depth >= MAX_ARRAY_NESTING) {
+                throw error(at, "array '" + key + "' nests deeper than " + MAX_ARRAY_NESTING + " levels");
+            }
+            long count = i64("length of array '" + key + "'");
+            long minSize = elem.size > 0 ? elem.size : (elem == GgufValueType.STRING ? 8 : 12);
+            if (count < 0 || count > remaining() / minSize) {
+                throw error(at, "array '" + key + "' claims " + Long.toUnsignedString(count) + " " + elem
+                        + " items but only " + remaining() + " bytes are left");
+            }
+            var items = new ArrayList<>((int) Math.min(count, 1 << 16));
+            for (long i = 0; i < count; i++) {
+                items.add(elem == GgufValueType.ARRAY
+                        ? value(GgufValueType.ARRAY, key + "[" + i + "]", depth + 1)
+                        : scalar(elem, key + "[" + i + "]"));
+            }
+            return new GgufValue(GgufValueType.ARRAY, elem, Collections.unmodifiableList(items));
+        }
+
+        Object scalar(GgufValueType type, String key) throws GgufFormatException {
+            String what = "value of '" + key + "'";
+            if (type == GgufValueType.STRING) return string(what);
+            need(type.size, what);
+            long p = pos;
+            pos += type.size;
+            return switch (type) {
+                case UINT8 -> (long) (seg.get(ValueLayout.JAVA_BYTE, p) & 0xFF);
+                case INT8 -> (long) seg.get(ValueLayout.JAVA_BYTE, p);
+                case UINT16 -> (long) (seg.get(U16, p) & 0xFFFF);
+                case INT16 -> (long) seg.get(U16, p);
+                case UINT32 -> seg.get(U32, p) & 0xFFFF_FFFFL;
+                case INT32 -> (long) seg.get(U32, p);
+                case UINT64, INT64 -> seg.get(U64, p);
+                case FLOAT32 -> Float.intBitsToFloat(seg.get(U32, p));
+                case FLOAT64 -> Double.longBitsToDouble(seg.get(U64, p));
+                case BOOL -> {
+                    byte b = seg.get(ValueLayout.JAVA_BYTE, p);
+                    if (b != 0 && b != 1) throw error(p, "bool " + what + " is " + b + ", not 0 or 1");
+                    yield b == 1;
+                }
+                case STRING, ARRAY -> throw new AssertionError(type);
+            };
+        }
+    }
+}

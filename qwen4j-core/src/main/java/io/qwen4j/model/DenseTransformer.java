@@ -1,0 +1,161 @@
+package io.qwen4j.model;
+
+import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufFormatException;
+import io.qwen4j.model.layers.Attention;
+import io.qwen4j.model.layers.RmsNorm;
+import io.qwen4j.model.layers.SwiGluMlp;
+import io.qwen4j.model.layers.TransformerBlock;
+import io.qwen4j.model.layers.Workspace;
+import io.qwen4j.tensor.Matrix;
+import io.qwen4j.tensor.Parallel;
+
+/**
+ * The dense decoder every Qwen2/2.5/3 model is: token embedding, pre-norm attention + SwiGLU blocks, final
+ * RMSNorm, output projection (tied to the embedding when {@code output.weight} is absent, as llama.cpp does).
+ * The forward pass processes a batch of tokens at once (prompt processing); decode is the batch of one.
+ */
+public final class DenseTransformer implements LanguageModel {
+
+    /** How the attention of a family differs: Qwen2 has q/k/v biases, Qwen3 normalises q and k per head. */
+    public record AttentionFlavor(boolean qkvBias, boolean qkNorm) {}
+
+    /** Tokens per forward step; longer prompts are split (llama.cpp's n_ubatch). */
+    public static final int MAX_BATCH = 512;
+
+    private final ModelConfig config;
+    private final GgufFile gguf;
+    private final Matrix embedding;
+    private final TransformerBlock[] blocks;
+    private final RmsNorm outputNorm;
+    private final Matrix output;
+    private final Parallel pool;
+    private Workspace workspace;
+    private float[] lastHidden;
+
+    private DenseTransformer(ModelConfig config, GgufFile gguf, Matrix embedding, TransformerBlock[] blocks,
+                             RmsNorm outputNorm, Matrix output, Parallel pool) {
+        this.config = config;
+        this.gguf = gguf;
+        this.embedding = embedding;
+        this.blocks = blocks;
+        this.outputNorm = outputNorm;
+        this.output = output;
+        this.pool = pool;
+    }
+
+    public static DenseTransformer load(GgufFile gguf, AttentionFlavor flavor, Parallel pool) throws GgufFormatException {
+        var w = new WeightLoader(gguf);
+        var embInfo = gguf.tensor("token_embd.weight").orElseThrow(
+                () -> new GgufFormatException(gguf.path() + ": missing tensor 'token_embd.weight'"));
+        if (embInfo.rank() != 2 || embInfo.dim(1) > Integer.MAX_VALUE) {
+            throw new GgufFormatException("tensor 'token_embd.weight' must be 2-D [hidden, vocab]");
+        }
+        ModelConfig c = ModelConfig.fromGguf(gguf, (int) embInfo.dim(1));
+        Matrix embedding = w.matrix("token_embd.weight", c.vocabSize(), c.hidden());
+        var blocks = new TransformerBlock[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "blk." + l + ".";
+            var attention = new Attention(c, l,
+                    w.matrix(p + "attn_q.weight", c.qDim(), c.hidden()),
+                    w.matrix(p + "attn_k.weight", c.kvDim(), c.hidden()),
+                    w.matrix(p + "attn_v.weight", c.vDim(), c.hidden()),
+                    w.matrix(p + "attn_output.weight", c.hidden(), c.heads() * c.valueDim()),
+                    flavor.qkvBias() ? w.vector(p + "attn_q.bias", c.qDim()) : null,
+                    flavor.qkvBias() ? w.vector(p + "attn_k.bias", c.kvDim()) : null,
+                    flavor.qkvBias() ? w.vector(p + "attn_v.bias", c.vDim()) : null,
+                    flavor.qkNorm() ? new RmsNorm(w.vector(p + "attn_q_norm.weight", c.headDim()), c.rmsEps()) : null,
+                    flavor.qkNorm() ? new RmsNorm(w.vector(p + "attn_k_norm.weight", c.headDim()), c.rmsEps()) : null);
+            var mlp = new SwiGluMlp(
+                    w.matrix(p + "ffn_gate.weight", c.ffn(), c.hidden()),
+                    w.matrix(p + "ffn_up.weight", c.ffn(), c.hidden()),
+                    w.matrix(p + "ffn_down.weight", c.hidden(), c.ffn()));
+            blocks[l] = new TransformerBlock(
+                    new RmsNorm(w.vector(p + "attn_norm.weight", c.hidden()), c.rmsEps()),
+                    attention,
+                    new RmsNorm(w.vector(p + "ffn_norm.weight", c.hidden()), c.rmsEps()),
+                    mlp);
+        }
+        var outputNorm = new RmsNorm(w.vector("output_norm.weight", c.hidden()), c.rmsEps());
+        Matrix output = w.optionalMatrix("output.weight", c.vocabSize(), c.hidden()).orElse(embedding);
+        return new DenseTransformer(c, gguf, embedding, blocks, outputNorm, output, pool);
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public GgufFile gguf() {
+        return gguf;
+    }
+
+    /** True when the output projection reuses the token embedding. */
+    public boolean tiedOutput() {
+        return output == embedding;
+    }
+
+    @Override
+    public KvCache newCache(int contextSize) {
+        return new KvCache(config.layers(), contextSize, config.kvDim(), config.vDim());
+    }
+
+    @Override
+    public synchronized void forward(KvCache cache, int[] tokens, int off, int n, float[] logits, boolean allRows) {
+        if (n <= 0) throw new IllegalArgumentException("forward needs at least one token");
+        if (cache.length() + n > cache.capacity()) {
+            throw new IllegalStateException("context overflow: " + (cache.length() + n)
+                    + " tokens do not fit the context of " + cache.capacity());
+        }
+        for (int i = off; i < off + n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+            }
+        }
+        int hidden = config.hidden();
+        int vocab = config.vocabSize();
+        for (int done = 0; done < n; ) {
+            int chunk = Math.min(MAX_BATCH, n - done);
+            Workspace ws = workspace(chunk);
+            for (int i = 0; i < chunk; i++) embedding.dequantizeRow(tokens[off + done + i], ws.x, i * hidden);
+            int startPos = cache.length();
+            for (TransformerBlock block : blocks) block.forward(ws, chunk, startPos, cache, pool);
+            cache.advance(chunk);
+            boolean last = done + chunk == n;
+            if (allRows) {
+                outputNorm.apply(ws.x, ws.xNorm, chunk);
+                projectOutput(ws.xNorm, chunk, logits, done * vocab);
+            } else if (last) {
+                if (lastHidden == null) lastHidden = new float[hidden];
+                outputNorm.applyRow(ws.x, (chunk - 1) * hidden, lastHidden, 0);
+                output.matmul(lastHidden, logits, 1, pool);
+            }
+            done += chunk;
+        }
+    }
+
+    private void projectOutput(float[] normed, int rows, float[] logits, int logitsOff) {
+        if (logitsOff == 0) {
+            output.matmul(normed, logits, rows, pool);
+        } else {
+            float[] tmp = new float[rows * config.vocabSize()];
+            output.matmul(normed, tmp, rows, pool);
+            System.arraycopy(tmp, 0, logits, logitsOff, tmp.length);
+        }
+    }
+
+    private Workspace workspace(int tokens) {
+        if (workspace == null || workspace.capacity < tokens) {
+            // Decode needs one row; a prompt gets a full batch once and keeps it.
+            workspace = new Workspace(config, tokens == 1 ? 1 : MAX_BATCH);
+        }
+        return workspace;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        gguf.close();
+    }
+}

@@ -1,0 +1,103 @@
+package io.qwen4j.model.layers;
+
+import io.qwen4j.model.KvCache;
+import io.qwen4j.model.ModelConfig;
+import io.qwen4j.tensor.Matrix;
+import io.qwen4j.tensor.Ops;
+import io.qwen4j.tensor.Parallel;
+
+/**
+ * Causal grouped-query self-attention with NeoX RoPE over a {@link KvCache}, with the options the Qwen
+ * families differ by: biases on q/k/v (Qwen2/2.5) and per-head RMSNorm of q and k before RoPE (Qwen3).
+ * Follows llama.cpp's build_attn without flash attention: softmax(q k^T / sqrt(d)) v, query head h reading
+ * KV head h / (heads / kvHeads).
+ */
+public final class Attention {
+    private final ModelConfig c;
+    private final int layer;
+    private final Matrix wq;
+    private final Matrix wk;
+    private final Matrix wv;
+    private final Matrix wo;
+    private final float[] bq;
+    private final float[] bk;
+    private final float[] bv;
+    private final RmsNorm qNorm;
+    private final RmsNorm kNorm;
+    private final float scale;
+    /** Per-thread score row, sized to the context on first use. */
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** Biases and norms are null when the architecture has none. */
+    public Attention(ModelConfig c, int layer, Matrix wq, Matrix wk, Matrix wv, Matrix wo,
+                     float[] bq, float[] bk, float[] bv, RmsNorm qNorm, RmsNorm kNorm) {
+        this.c = c;
+        this.layer = layer;
+        this.wq = wq;
+        this.wk = wk;
+        this.wv = wv;
+        this.wo = wo;
+        this.bq = bq;
+        this.bk = bk;
+        this.bv = bv;
+        this.qNorm = qNorm;
+        this.kNorm = kNorm;
+        this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
+    }
+
+    /** Attends {@code n} tokens at positions {@code startPos..startPos+n-1}; input ws.xNorm, output ws.delta. */
+    public void forward(Workspace ws, int n, int startPos, KvCache cache, Parallel pool) {
+        int hd = c.headDim();
+        wq.matmul(ws.xNorm, ws.q, n, pool);
+        wk.matmul(ws.xNorm, ws.k, n, pool);
+        wv.matmul(ws.xNorm, ws.v, n, pool);
+        addBias(ws.q, bq, n);
+        addBias(ws.k, bk, n);
+        addBias(ws.v, bv, n);
+        if (qNorm != null) qNorm.apply(ws.q, ws.q, n * c.heads());
+        if (kNorm != null) kNorm.apply(ws.k, ws.k, n * c.kvHeads());
+        for (int i = 0; i < n; i++) {
+            int pos = startPos + i;
+            for (int h = 0; h < c.heads(); h++) Ops.ropeNeox(ws.q, (i * c.heads() + h) * hd, c.ropeDims(), pos, c.ropeFreqBase());
+            for (int h = 0; h < c.kvHeads(); h++) Ops.ropeNeox(ws.k, (i * c.kvHeads() + h) * hd, c.ropeDims(), pos, c.ropeFreqBase());
+        }
+
+        cache.reserve(startPos + n);
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        System.arraycopy(ws.k, 0, keys, startPos * c.kvDim(), n * c.kvDim());
+        System.arraycopy(ws.v, 0, values, startPos * c.vDim(), n * c.vDim());
+
+        pool.forRange(n * c.heads(), (start, end) -> {
+            for (int task = start; task < end; task++) attendOne(ws, task / c.heads(), task % c.heads(), startPos, keys, values);
+        });
+        wo.matmul(ws.attn, ws.delta, n, pool);
+    }
+
+    private void attendOne(Workspace ws, int token, int head, int startPos, float[] keys, float[] values) {
+        int hd = c.headDim();
+        int vd = c.valueDim();
+        int kvHead = head / c.groupSize();
+        int positions = startPos + token + 1;
+        float[] scores = SCORES.get();
+        if (scores.length < positions) {
+            scores = new float[Math.max(positions, Math.min(c.contextLength(), 2 * positions))];
+            SCORES.set(scores);
+        }
+        int qOff = (token * c.heads() + head) * hd;
+        for (int t = 0; t < positions; t++) {
+            scores[t] = Ops.dot(ws.q, qOff, keys, t * c.kvDim() + kvHead * hd, hd) * scale;
+        }
+        Ops.softmax(scores, 0, positions);
+        int outOff = (token * c.heads() + head) * vd;
+        java.util.Arrays.fill(ws.attn, outOff, outOff + vd, 0f);
+        for (int t = 0; t < positions; t++) {
+            Ops.axpy(scores[t], values, t * c.vDim() + kvHead * vd, ws.attn, outOff, vd);
+        }
+    }
+
+    private static void addBias(float[] rows, float[] bias, int n) {
+        if (bias == null) return;
+        for (int i = 0; i < n; i++) Ops.add(rows, i * bias.length, bias, 0, bias.length);
+    }
+}

@@ -1,0 +1,57 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+final class F16Matrix extends RowMatrix implements Matrix {
+    static final ValueLayout.OfShort LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+
+    F16Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, (long) cols * 2);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.F16;
+    }
+
+    /**
+     * Eight halves to floats with integer lanes: shift exponent and mantissa into float position and rescale by
+     * 2^112 (the bias difference), which also handles subnormals; infinities and NaNs get the float exponent back.
+     */
+    static FloatVector halfToFloat(MemorySegment seg, long offset) {
+        var h = (IntVector) ShortVector.fromMemorySegment(S, seg, offset, ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.S2I, I, 0);
+        var abs = h.and(0x7fff);
+        var magnitude = abs.lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+        var special = abs.compare(VectorOperators.GE, 0x7c00);
+        var bits = magnitude.reinterpretAsInts().blend(abs.lanewise(VectorOperators.LSHL, 13).or(0x7f800000), special);
+        return (FloatVector) bits.or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        long base = r * rowBytes;
+        var acc = FloatVector.zero(Ops.F);
+        int i = 0;
+        for (int upper = Ops.F.loopBound(cols); i < upper; i += Ops.F.length()) {
+            acc = halfToFloat(data, base + i * 2L).fma(FloatVector.fromArray(Ops.F, x, xOff + i), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < cols; i++) sum += Float.float16ToFloat(data.get(LE, base + i * 2L)) * x[xOff + i];
+        return sum;
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int off) {
+        long base = r * rowBytes;
+        for (int i = 0; i < cols; i++) dst[off + i] = Float.float16ToFloat(data.get(LE, base + i * 2L));
+    }
+}

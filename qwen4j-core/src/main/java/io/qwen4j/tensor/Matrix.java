@@ -1,0 +1,51 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * A weight matrix [rows x cols] in ggml layout (ne0 = cols contiguous, ne1 = rows; row r starts at byte
+ * {@code r * type.bytesFor(cols)}), read in place from a memory-mapped file. One implementation per quant type,
+ * chosen once at load time; each dequantizes its blocks in registers as it reads them.
+ */
+public sealed interface Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix {
+
+    Set<GgmlType> SUPPORTED = EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+
+    GgmlType type();
+
+    int rows();
+
+    int cols();
+
+    /**
+     * {@code y[b*rows + r] = sum_c W[r][c] * x[b*cols + c]} for b in [0, batch), r in [0, rows), split over the pool
+     * by rows. For batch > 1 each weight row is decoded once and reused for every batch row.
+     */
+    void matmul(float[] x, float[] y, int batch, Parallel pool);
+
+    /** Dequantizes row r into {@code dst[off .. off+cols)} (embedding lookup). */
+    void dequantizeRow(int r, float[] dst, int off);
+
+    static Matrix of(GgmlType type, MemorySegment data, int rows, int cols) {
+        if (!SUPPORTED.contains(type)) {
+            throw new IllegalArgumentException("tensor type " + type + " is not supported yet (supported: " + SUPPORTED + ")");
+        }
+        if (cols % type.blockSize != 0) {
+            throw new IllegalArgumentException(type + " rows of " + cols + " elements are not a multiple of the block size " + type.blockSize);
+        }
+        long expected = type.bytesFor((long) rows * cols);
+        if (data.byteSize() != expected) {
+            throw new IllegalArgumentException(type + " [" + rows + " x " + cols + "] needs " + expected + " bytes, got " + data.byteSize());
+        }
+        return switch (type) {
+            case F32 -> new F32Matrix(data, rows, cols);
+            case F16 -> new F16Matrix(data, rows, cols);
+            case BF16 -> new BF16Matrix(data, rows, cols);
+            case Q8_0 -> new Q8_0Matrix(data, rows, cols);
+            case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            default -> throw new AssertionError(type);
+        };
+    }
+}

@@ -1,0 +1,57 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/** Q4_0 blocks (ggml-common.h block_q4_0): fp16 scale d, 16 bytes of nibbles; element j = (low nibble of byte j) - 8, element j+16 = (high nibble) - 8, times d. */
+final class Q4_0Matrix extends RowMatrix implements Matrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 18;
+
+    Q4_0Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_0;
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        long base = r * rowBytes;
+        var acc = FloatVector.zero(Ops.F);
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
+            int xi = xOff + b * BLOCK;
+            var packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = packed.and((byte) 0x0F).sub((byte) 8);
+            var hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            var sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(FloatVector.fromArray(Ops.F, x, xi));
+            sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 1)).fma(FloatVector.fromArray(Ops.F, x, xi + 8), sum);
+            sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, Ops.F, 0)).fma(FloatVector.fromArray(Ops.F, x, xi + 16), sum);
+            sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, Ops.F, 1)).fma(FloatVector.fromArray(Ops.F, x, xi + 24), sum);
+            acc = sum.fma(FloatVector.broadcast(Ops.F, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int off) {
+        long base = r * rowBytes;
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
+            for (int j = 0; j < 16; j++) {
+                int q = data.get(ValueLayout.JAVA_BYTE, blk + 2 + j) & 0xFF;
+                dst[off + b * BLOCK + j] = d * ((q & 0x0F) - 8);
+                dst[off + b * BLOCK + j + 16] = d * ((q >> 4) - 8);
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.qwen4j.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.qwen4j.engine.Model;
+import io.qwen4j.model.synthetic.RandomModelWriter;
+import io.qwen4j.tensor.GgmlType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Our logits against llama.cpp's on generated models of both architectures, tied and untied, head dims 32/64/128,
+ * GQA ratios 1/2/8, every supported type (golden files: scripts/make-conformance-golden.sh).
+ * F32 files must agree to 1e-4; quantized ones by cosine > 0.999 per row and the same argmax wherever
+ * llama.cpp's top two logits are more than 0.05 apart (llama.cpp rounds activations to 8 bits or F16 there).
+ */
+class ConformanceTest {
+    private static final String DIR = "/conformance/";
+
+    record Case(String name, RandomModelWriter.Spec spec, int[] tokens) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> cases() throws IOException {
+        var out = new ArrayList<Arguments>();
+        for (String line : resource("cases.tsv").split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] f = line.split("\t");
+            var spec = RandomModelWriter.Spec.tinyQwen3()
+                    .withArchitecture(f[1])
+                    .withType(GgmlType.valueOf(f[2]))
+                    .withShape(Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]),
+                            Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]))
+                    .withVocab(Integer.parseInt(f[9]))
+                    .withTied(Boolean.parseBoolean(f[10]))
+                    .withSeed(Long.parseLong(f[11]))
+                    .withStd(Float.parseFloat(f[12]));
+            int[] tokens = Arrays.stream(f[13].split(",")).mapToInt(Integer::parseInt).toArray();
+            for (var mode : Logits.Mode.values()) out.add(Arguments.of(new Case(f[0], spec, tokens), mode));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void logitsAgreeWithLlamaCpp(Case c, Logits.Mode mode, @TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve(c.name() + ".gguf");
+        RandomModelWriter.write(c.spec(), file);
+        assertThat(sha256(file))
+                .as("the generated model must be the file llama.cpp saw; if the generator changed on purpose, "
+                        + "rerun scripts/make-conformance-golden.sh")
+                .isEqualTo(resource(c.name() + ".sha256").strip());
+
+        float[] expected = floats(c.name() + "." + mode.name().toLowerCase() + ".f32");
+        float[] actual;
+        try (var model = Model.open(file, new Model.Options(2, 0))) {
+            actual = Logits.compute(model.languageModel(), c.tokens(), mode);
+        }
+        assertThat(actual).hasSameSizeAs(expected);
+        int vocab = c.spec().vocab();
+        for (int row = 0; row < c.tokens().length; row++) {
+            float[] a = Arrays.copyOfRange(actual, row * vocab, (row + 1) * vocab);
+            float[] e = Arrays.copyOfRange(expected, row * vocab, (row + 1) * vocab);
+            String where = c.name() + " " + mode + " row " + row;
+            if (c.spec().type() == GgmlType.F32) {
+                assertThat(maxAbsDiff(a, e)).as(where + ": max |diff|").isLessThan(1e-4);
+            } else {
+                assertThat(cosine(a, e)).as(where + ": cosine").isGreaterThan(0.999);
+                int[] top = topTwo(e);
+                if (e[top[0]] - e[top[1]] > 0.05f) {
+                    assertThat(argmax(a)).as(where + ": argmax").isEqualTo(top[0]);
+                }
+            }
+        }
+    }
+
+    static double maxAbsDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+        return m;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    static int argmax(float[] a) {
+        int best = 0;
+        for (int i = 1; i < a.length; i++) if (a[i] > a[best]) best = i;
+        return best;
+    }
+
+    static int[] topTwo(float[] a) {
+        int first = argmax(a);
+        int second = first == 0 ? 1 : 0;
+        for (int i = 0; i < a.length; i++) if (i != first && a[i] > a[second]) second = i;
+        return new int[] {first, second};
+    }
+
+    private static String resource(String name) throws IOException {
+        return new String(bytes(name), StandardCharsets.UTF_8);
+    }
+
+    private static float[] floats(String name) throws IOException {
+        var buf = java.nio.ByteBuffer.wrap(bytes(name)).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        float[] out = new float[buf.remaining()];
+        buf.get(out);
+        return out;
+    }
+
+    private static byte[] bytes(String name) throws IOException {
+        try (InputStream in = ConformanceTest.class.getResourceAsStream(DIR + name)) {
+            if (in == null) throw new IOException("missing test resource " + DIR + name);
+            return in.readAllBytes();
+        }
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+}
