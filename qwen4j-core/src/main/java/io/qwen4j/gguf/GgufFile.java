@@ -91,10 +91,12 @@ public final class GgufFile implements AutoCloseable {
         long nKv = in.i64("metadata count");
         // Every tensor info needs >= 8+4+8+4+8 bytes and every key/value >= 8+4+1: bound the counts by the file size.
         if (nTensors < 0 || nTensors > in.remaining() / 32) {
-            throw in.error(8, "absurd tensor count " + Long.toUnsignedString(nTensors) + " for a file of " + seg.byteSize() + " bytes");
+            throw in.error(8, "absurd tensor count " + Long.toUnsignedString(nTensors) + ": cannot fit in the " + in.remaining()
+                    + " bytes left of a file of " + seg.byteSize() + " (truncated or corrupt file)");
         }
         if (nKv < 0 || nKv > in.remaining() / 13) {
-            throw in.error(16, "absurd metadata count " + Long.toUnsignedString(nKv) + " for a file of " + seg.byteSize() + " bytes");
+            throw in.error(16, "absurd metadata count " + Long.toUnsignedString(nKv) + ": cannot fit in the " + in.remaining()
+                    + " bytes left of a file of " + seg.byteSize() + " (truncated or corrupt file)");
         }
 
         var metadata = new LinkedHashMap<String, GgufValue>();
