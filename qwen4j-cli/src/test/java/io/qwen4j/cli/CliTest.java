@@ -31,11 +31,17 @@ class CliTest {
     record Result(int exitCode, String out, String err) {}
 
     /** Runs the CLI in-process, capturing System.out (streamed text) and picocli's error writer. */
-    static synchronized Result run(String... args) {
+    static Result run(String... args) {
+        return runWithInput("", args);
+    }
+
+    static synchronized Result runWithInput(String stdin, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new StringWriter();
         PrintStream saved = System.out;
+        var savedIn = System.in;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {
             var cl = Main.commandLine();
             cl.setErr(new PrintWriter(err, true));
@@ -43,6 +49,7 @@ class CliTest {
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
         } finally {
             System.setOut(saved);
+            System.setIn(savedIn);
         }
     }
 
@@ -73,6 +80,22 @@ class CliTest {
         var b = run("run", model.toString(), "Hello", "--temp", "0", "-n", "6", "-t", "2");
         assertThat(a.exitCode()).as(a.err()).isZero();
         assertThat(a.out()).isEqualTo(b.out());
+    }
+
+    @Test
+    void runReadsThePromptFromStdinWhenAbsent() {
+        var fromArg = run("run", model.toString(), "hello world", "--temp", "0", "-n", "5");
+        var fromStdin = runWithInput("hello world", "run", model.toString(), "--temp", "0", "-n", "5");
+        assertThat(fromStdin.exitCode()).as(fromStdin.err()).isZero();
+        assertThat(fromStdin.out()).isEqualTo(fromArg.out());
+    }
+
+    @Test
+    void chatAnswersEachLineUntilBye() {
+        var r = runWithInput("hello\n\nthe sky\n/bye\nnever read\n", "chat", model.toString(), "--temp", "0", "-n", "4");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        // A prompt before each of the two messages and one before /bye; the blank line is skipped.
+        assertThat(r.out().split("> ", -1)).hasSize(5);
     }
 
     @Test
