@@ -3,9 +3,11 @@ package io.qwen4j.model;
 import java.util.Arrays;
 
 /**
- * Keys and values of every attention layer for one sequence, position-major ({@code [pos][kvHead][dim]}),
- * kept in float32. Storage grows with the sequence up to {@link #capacity()} so a large context costs
- * memory only when it is used.
+ * Keys and values of every attention layer for one sequence, kept in float32. Keys are stored transposed,
+ * {@code [kvHead][dim][pos]} with a row stride of {@link #keyStride()} positions, so a query's scores against
+ * all positions are a sum of contiguous axpy rows (no horizontal reduction per position). Values are
+ * position-major, {@code [pos][kvHead][dim]}. Storage grows with the sequence up to {@link #capacity()} so a
+ * large context costs memory only when it is used.
  */
 public final class KvCache {
     private final int capacity;
@@ -53,7 +55,11 @@ public final class KvCache {
         if (end <= allocatedPositions) return;
         int target = Math.min(capacity, Math.max(end, Math.max(256, allocatedPositions * 2)));
         for (int l = 0; l < keys.length; l++) {
-            keys[l] = Arrays.copyOf(keys[l], target * kvDim);
+            float[] grown = new float[target * kvDim];
+            for (int row = 0; row < kvDim; row++) {
+                System.arraycopy(keys[l], row * allocatedPositions, grown, row * target, length);
+            }
+            keys[l] = grown;
             values[l] = Arrays.copyOf(values[l], target * vDim);
         }
         allocatedPositions = target;
@@ -61,6 +67,21 @@ public final class KvCache {
 
     public void advance(int n) {
         length += n;
+    }
+
+    /** Positions per key row: key (kvHead, dim) of position p is at {@code (kvHead * headDim + dim) * keyStride() + p}. */
+    public int keyStride() {
+        return allocatedPositions;
+    }
+
+    /** Stores the keys ({@code [n][kvDim]}, token-major) and values of n tokens from position {@code start} on. */
+    public void store(int layer, int start, int n, float[] k, float[] v) {
+        float[] dst = keys[layer];
+        int stride = allocatedPositions;
+        for (int i = 0; i < n; i++) {
+            for (int row = 0; row < kvDim; row++) dst[row * stride + start + i] = k[i * kvDim + row];
+        }
+        System.arraycopy(v, 0, values[layer], start * vDim, n * vDim);
     }
 
     public float[] keys(int layer) {

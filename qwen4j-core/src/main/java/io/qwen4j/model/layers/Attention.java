@@ -63,18 +63,18 @@ public final class Attention {
         }
 
         cache.reserve(startPos + n);
+        cache.store(layer, startPos, n, ws.k, ws.v);
         float[] keys = cache.keys(layer);
         float[] values = cache.values(layer);
-        System.arraycopy(ws.k, 0, keys, startPos * c.kvDim(), n * c.kvDim());
-        System.arraycopy(ws.v, 0, values, startPos * c.vDim(), n * c.vDim());
+        int stride = cache.keyStride();
 
         pool.forRange(n * c.heads(), (start, end) -> {
-            for (int task = start; task < end; task++) attendOne(ws, task / c.heads(), task % c.heads(), startPos, keys, values);
+            for (int task = start; task < end; task++) attendOne(ws, task / c.heads(), task % c.heads(), startPos, keys, stride, values);
         });
         wo.matmul(ws.attn, ws.delta, n, pool);
     }
 
-    private void attendOne(Workspace ws, int token, int head, int startPos, float[] keys, float[] values) {
+    private void attendOne(Workspace ws, int token, int head, int startPos, float[] keys, int stride, float[] values) {
         int hd = c.headDim();
         int vd = c.valueDim();
         int kvHead = head / c.groupSize();
@@ -85,8 +85,11 @@ public final class Attention {
             SCORES.set(scores);
         }
         int qOff = (token * c.heads() + head) * hd;
-        for (int t = 0; t < positions; t++) {
-            scores[t] = Ops.dot(ws.q, qOff, keys, t * c.kvDim() + kvHead * hd, hd) * scale;
+        // scores[t] = scale * sum_d q[d] * K[d][t], accumulated row by row over the transposed keys.
+        java.util.Arrays.fill(scores, 0, positions, 0f);
+        int keyRows = kvHead * hd * stride;
+        for (int d = 0; d < hd; d++) {
+            Ops.axpy(ws.q[qOff + d] * scale, keys, keyRows + d * stride, scores, 0, positions);
         }
         Ops.softmax(scores, 0, positions);
         int outOff = (token * c.heads() + head) * vd;
