@@ -52,6 +52,8 @@ final class F16Matrix extends RowMatrix implements Matrix {
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
         long base = r * rowBytes;
-        for (int i = 0; i < cols; i++) dst[off + i] = Float.float16ToFloat(data.get(LE, base + i * 2L));
+        int i = 0;
+        for (int upper = Ops.F.loopBound(cols); i < upper; i += Ops.F.length()) halfToFloat(data, base + i * 2L).intoArray(dst, off + i);
+        for (; i < cols; i++) dst[off + i] = Float.float16ToFloat(data.get(LE, base + i * 2L));
     }
 }

@@ -1,7 +1,6 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -46,12 +45,15 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
-            for (int j = 0; j < 16; j++) {
-                int q = data.get(ValueLayout.JAVA_BYTE, blk + 2 + j) & 0xFF;
-                dst[off + b * BLOCK + j] = d * ((q & 0x0F) - 8);
-                dst[off + b * BLOCK + j + 16] = d * ((q >> 4) - 8);
-            }
+            var d = FloatVector.broadcast(Ops.F, Float.float16ToFloat(data.get(F16Matrix.LE, blk)));
+            var packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = packed.and((byte) 0x0F).sub((byte) 8);
+            var hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            int o = off + b * BLOCK;
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(dst, o);
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(d).intoArray(dst, o + 8);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(dst, o + 16);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(d).intoArray(dst, o + 24);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -45,8 +44,11 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
-            for (int j = 0; j < BLOCK; j++) dst[off + b * BLOCK + j] = d * data.get(ValueLayout.JAVA_BYTE, blk + 2 + j);
+            var d = FloatVector.broadcast(Ops.F, Float.float16ToFloat(data.get(F16Matrix.LE, blk)));
+            for (int part = 0; part < 4; part++) {
+                ((FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, blk + 2 + part * 8L, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(dst, off + b * BLOCK + part * 8);
+            }
         }
     }
 }

@@ -51,9 +51,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     private static final int ROW_TILE = 4;
     private static final int BATCH_TILE = 64;
 
+    /** Below this many batch rows, decoding each weight row into floats costs more than reading it again. */
+    private static final int SMALL_BATCH = 8;
+
     private void rowsRange(float[] x, float[] y, int batch, int start, int end) {
-        if (batch == 1) {
-            for (int r = start; r < end; r++) y[r] = dotRow(r, x, 0);
+        if (batch < SMALL_BATCH) {
+            for (int r = start; r < end; r++) {
+                for (int b = 0; b < batch; b++) y[b * rows + r] = dotRow(r, x, b * cols);
+            }
             return;
         }
         float[] w = ROW.get();
