@@ -70,10 +70,18 @@ public final class Model implements AutoCloseable {
     public static Model open(Path path, Options options) throws IOException {
         GgufFile gguf = GgufFile.open(path);
         Parallel pool = null;
+        // Building the tokenizer (150K tokens and merges) and mapping the weights are independent: overlap them.
+        var tokenizerFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Tokenizer.create(GgufVocabulary.read(gguf));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
         try {
-            Tokenizer tokenizer = Tokenizer.create(GgufVocabulary.read(gguf));
             pool = new Parallel(options.threads() > 0 ? options.threads() : Parallel.defaultThreads());
             LanguageModel model = Architectures.load(gguf, pool);
+            Tokenizer tokenizer = awaitTokenizer(tokenizerFuture);
             if (tokenizer.vocabSize() > model.config().vocabSize()) {
                 throw new IOException(path + ": the tokenizer has " + tokenizer.vocabSize()
                         + " tokens but the embedding only " + model.config().vocabSize() + " rows");
@@ -82,8 +90,20 @@ public final class Model implements AutoCloseable {
             int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(DEFAULT_CONTEXT, train);
             return new Model(model, tokenizer, ctx);
         } catch (IOException | RuntimeException e) {
+            tokenizerFuture.cancel(true);
+            tokenizerFuture.handle((t, err) -> null).join(); // never unmap while it still reads the file
             if (pool != null) pool.close();
             gguf.close();
+            throw e;
+        }
+    }
+
+    private static Tokenizer awaitTokenizer(java.util.concurrent.CompletableFuture<Tokenizer> future) throws IOException {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException u) throw u.getCause();
+            if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
     }
