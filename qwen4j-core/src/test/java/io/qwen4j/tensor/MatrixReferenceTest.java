@@ -1,0 +1,99 @@
+package io.qwen4j.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every matmul path (decode, short batch, tiled batch; 1 and 2 threads) against a double-precision reference. */
+class MatrixReferenceTest {
+    private static final Parallel ONE = new Parallel(1);
+    private static final Parallel TWO = new Parallel(2);
+
+    @AfterAll
+    static void close() {
+        ONE.close();
+        TWO.close();
+    }
+
+    static Stream<Arguments> cases() {
+        var out = Stream.<Arguments>builder();
+        for (GgmlType t : Matrix.SUPPORTED) {
+            for (int[] shape : new int[][] {{1, 32}, {7, 64}, {37, 96}, {300, 160}, {5, 4096}}) {
+                for (int batch : new int[] {1, 3, 17, 70}) {
+                    out.add(Arguments.of(t, shape[0], shape[1], batch));
+                }
+            }
+        }
+        return out.build();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2} batch {3}")
+    @MethodSource("cases")
+    void matmulMatchesTheReference(GgmlType type, int rows, int cols, int batch) {
+        var rng = new SplittableRandom(rows * 31L + cols * 7L + batch);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
+        MemorySegment data = MemorySegment.ofArray(Quantizer.quantize(type, w));
+        float[] exact = Quantizer.dequantize(type, data, w.length);
+        float[] x = new float[batch * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        Matrix m = Matrix.of(type, data, rows, cols);
+        assertThat(m.type()).isEqualTo(type);
+        for (Parallel pool : new Parallel[] {ONE, TWO}) {
+            float[] y = new float[batch * rows];
+            m.matmul(x, y, batch, pool);
+            for (int b = 0; b < batch; b++) {
+                for (int r = 0; r < rows; r++) {
+                    double ref = 0, mag = 0;
+                    for (int c = 0; c < cols; c++) {
+                        double p = (double) exact[r * cols + c] * x[b * cols + c];
+                        ref += p;
+                        mag += Math.abs(p);
+                    }
+                    assertThat((double) y[b * rows + r]).as("%s row %d batch row %d, %d threads", type, r, b, pool.threads())
+                            .isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * mag + 1e-6));
+                }
+            }
+        }
+        float[] row = new float[cols];
+        m.dequantizeRow(rows - 1, row, 0);
+        assertThat(row).containsExactly(java.util.Arrays.copyOfRange(exact, (rows - 1) * cols, rows * cols));
+    }
+
+    @Test
+    void rejectsUnsupportedTypesAndWrongSizes() {
+        assertThatThrownBy(() -> Matrix.of(GgmlType.Q4_K, MemorySegment.ofArray(new byte[144]), 1, 256))
+                .hasMessageContaining("Q4_K is not supported").hasMessageContaining("Q8_0");
+        assertThatThrownBy(() -> Matrix.of(GgmlType.Q8_0, MemorySegment.ofArray(new byte[33]), 1, 32))
+                .hasMessageContaining("needs 34 bytes, got 33");
+        assertThatThrownBy(() -> Matrix.of(GgmlType.Q4_0, MemorySegment.ofArray(new byte[18]), 1, 31))
+                .hasMessageContaining("not a multiple of the block size 32");
+    }
+
+    @Test
+    void vectorHalfConversionEqualsTheScalarOneForEveryHalf() {
+        byte[] halves = new byte[65536 * 2];
+        for (int h = 0; h < 65536; h++) {
+            halves[2 * h] = (byte) h;
+            halves[2 * h + 1] = (byte) (h >> 8);
+        }
+        var seg = MemorySegment.ofArray(halves);
+        float[] lanes = new float[8];
+        for (int h = 0; h < 65536; h += 8) {
+            F16Matrix.halfToFloat(seg, 2L * h).intoArray(lanes, 0);
+            for (int i = 0; i < 8; i++) {
+                float expected = Float.float16ToFloat((short) (h + i));
+                if (Float.isNaN(expected)) assertThat(lanes[i]).isNaN();
+                else assertThat(Float.floatToRawIntBits(lanes[i])).as("half 0x%04x", h + i).isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.qwen4j.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class OpsTest {
+    private final SplittableRandom rng = new SplittableRandom(3);
+
+    private float[] random(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) rng.nextGaussian();
+        return a;
+    }
+
+    @Test
+    void rmsNormInPlaceAndWithoutWeight() {
+        float[] x = random(67);
+        float[] w = random(67);
+        double ss = 0;
+        for (float v : x) ss += v * v;
+        double scale = 1 / Math.sqrt(ss / 67 + 1e-6);
+        float[] expected = new float[67];
+        for (int i = 0; i < 67; i++) expected[i] = (float) (x[i] * scale * w[i]);
+        float[] noWeight = new float[67];
+        Ops.rmsNorm(noWeight, 0, x, 0, null, 67, 1e-6f);
+        Ops.rmsNorm(x, 0, x, 0, w, 67, 1e-6f);
+        for (int i = 0; i < 67; i++) {
+            assertThat(x[i]).isCloseTo(expected[i], offset(1e-5f));
+            assertThat(noWeight[i] * w[i]).isCloseTo(expected[i], offset(1e-5f));
+        }
+    }
+
+    @Test
+    void softmaxHandlesLargeValuesAndMinusInfinity() {
+        float[] x = {1000f, 999f, Float.NEGATIVE_INFINITY, 998f};
+        Ops.softmax(x, 0, 4);
+        double z = 1 + Math.exp(-1) + Math.exp(-2);
+        assertThat(x[0]).isCloseTo((float) (1 / z), offset(1e-6f));
+        assertThat(x[2]).isZero();
+        assertThat(x[0] + x[1] + x[2] + x[3]).isCloseTo(1f, offset(1e-6f));
+    }
+
+    @Test
+    void dotAxpyAddWithOddLengthsAndOffsets() {
+        float[] a = random(50);
+        float[] b = random(50);
+        double dot = 0;
+        for (int i = 0; i < 19; i++) dot += (double) a[3 + i] * b[5 + i];
+        assertThat(Ops.dot(a, 3, b, 5, 19)).isCloseTo((float) dot, offset(1e-5f));
+        float[] y = b.clone();
+        Ops.axpy(0.5f, a, 1, y, 2, 21);
+        Ops.add(y, 30, a, 0, 13);
+        for (int i = 0; i < 50; i++) {
+            float e = b[i];
+            if (i >= 2 && i < 23) e += 0.5f * a[i - 1];
+            if (i >= 30 && i < 43) e += a[i - 30];
+            assertThat(y[i]).isCloseTo(e, offset(1e-6f));
+        }
+    }
+
+    @Test
+    void swiglu() {
+        float[] g = {-2f, 0f, 3f};
+        float[] u = {1f, 5f, 2f};
+        Ops.swiglu(g, u, 3);
+        assertThat(g[0]).isCloseTo((float) (-2 / (1 + Math.exp(2))), offset(1e-6f));
+        assertThat(g[1]).isZero();
+        assertThat(g[2]).isCloseTo((float) (3 / (1 + Math.exp(-3)) * 2), offset(1e-5f));
+    }
+
+    @Test
+    void ropeNeoxRotatesPairsHalfApartAndLeavesTheRest() {
+        int headDim = 64;
+        int nRot = 32;
+        float base = 1_000_000f;
+        int pos = 37;
+        float[] x = random(headDim + 4);
+        float[] y = x.clone();
+        Ops.ropeNeox(y, 2, nRot, pos, base);
+        for (int i = 0; i < nRot / 2; i++) {
+            double theta = pos * Math.pow(base, -2.0 * i / nRot);
+            double a = x[2 + i];
+            double b = x[2 + i + nRot / 2];
+            assertThat(y[2 + i]).isCloseTo((float) (a * Math.cos(theta) - b * Math.sin(theta)), offset(2e-4f));
+            assertThat(y[2 + i + nRot / 2]).isCloseTo((float) (a * Math.sin(theta) + b * Math.cos(theta)), offset(2e-4f));
+        }
+        for (int i = nRot; i < headDim; i++) assertThat(y[2 + i]).isEqualTo(x[2 + i]);
+        assertThat(y[0]).isEqualTo(x[0]);
+        assertThat(y[1]).isEqualTo(x[1]);
+    }
+
+    @Test
+    void halfAndBrainFloatConversions() {
+        assertThat(Ops.floatToFp16(65504f)).isEqualTo((short) 0x7bff);
+        assertThat(Ops.floatToFp16(65520f)).isEqualTo((short) 0x7c00); // rounds to infinity
+        assertThat(Ops.floatToFp16(5.96e-8f)).isEqualTo((short) 0x0001); // smallest subnormal
+        assertThat(Ops.fp16ToFloat((short) 0x3555)).isCloseTo(1 / 3f, offset(1e-4f));
+        assertThat(Ops.floatToBf16(1f)).isEqualTo((short) 0x3f80);
+        assertThat(Ops.floatToBf16(Float.intBitsToFloat(0x3f808000))).isEqualTo((short) 0x3f80); // tie to even
+        assertThat(Ops.floatToBf16(Float.intBitsToFloat(0x3f818000))).isEqualTo((short) 0x3f82); // tie to even (up)
+        assertThat(Float.isNaN(Ops.bf16ToFloat(Ops.floatToBf16(Float.NaN)))).isTrue();
+        assertThat(Ops.bf16ToFloat(Ops.floatToBf16(Float.NEGATIVE_INFINITY))).isEqualTo(Float.NEGATIVE_INFINITY);
+    }
+}

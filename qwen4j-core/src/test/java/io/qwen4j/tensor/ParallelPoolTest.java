@@ -1,0 +1,69 @@
+package io.qwen4j.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class ParallelPoolTest {
+
+    @Test
+    void coversEveryIndexOnceForAnySize() {
+        try (var pool = new Parallel(3)) {
+            for (int n : new int[] {0, 1, 2, 3, 5, 1000}) {
+                var seen = new AtomicIntegerArray(Math.max(n, 1));
+                pool.forRange(n, (s, e) -> {
+                    for (int i = s; i < e; i++) seen.incrementAndGet(i);
+                });
+                for (int i = 0; i < n; i++) assertThat(seen.get(i)).as("n=%d index %d", n, i).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void isReusableManyTimes() {
+        try (var pool = new Parallel(2)) {
+            long[] sum = new long[2];
+            for (int round = 0; round < 5000; round++) {
+                pool.forRange(2, (s, e) -> {
+                    for (int i = s; i < e; i++) sum[i]++;
+                });
+            }
+            assertThat(sum).containsExactly(5000, 5000);
+        }
+    }
+
+    @Test
+    void exceptionsPropagateAndThePoolKeepsWorking() {
+        try (var pool = new Parallel(2)) {
+            assertThatThrownBy(() -> pool.forRange(10, (s, e) -> {
+                if (s > 0) throw new IllegalStateException("worker chunk failed");
+            })).hasMessage("worker chunk failed");
+            assertThatThrownBy(() -> pool.forRange(10, (s, e) -> {
+                if (s == 0) throw new IllegalStateException("caller chunk failed");
+            })).hasMessage("caller chunk failed");
+            int[] count = new int[1];
+            pool.forRange(1, (s, e) -> count[0] += e - s);
+            assertThat(count[0]).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closeStopsTheWorkers() throws InterruptedException {
+        var pool = new Parallel(3);
+        pool.forRange(3, (s, e) -> {});
+        pool.close();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (workersAlive() > 0 && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(workersAlive()).isZero();
+        assertThatThrownBy(() -> pool.forRange(5, (s, e) -> {})).hasMessageContaining("closed");
+        assertThat(Parallel.defaultThreads()).isPositive();
+    }
+
+    private static long workersAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("qwen4j-worker-") && t.isAlive())
+                .count();
+    }
+}
