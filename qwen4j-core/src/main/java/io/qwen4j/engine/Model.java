@@ -147,7 +147,12 @@ public final class Model implements AutoCloseable {
 
     /** One assistant reply to a whole conversation, in a fresh session. */
     public Generation chat(List<ChatMessage> messages, GenerationRequest request) {
-        return newSession().generate(tokenizer.encode(ChatMlTemplate.render(messages, true, true)), request);
+        return chat(messages, true, request);
+    }
+
+    /** One assistant reply to a whole conversation, with Qwen3's thinking on or off, in a fresh session. */
+    public Generation chat(List<ChatMessage> messages, boolean thinking, GenerationRequest request) {
+        return newSession().generate(tokenizer.encode(ChatMlTemplate.render(messages, true, thinking)), request);
     }
 
     @Override

@@ -1,0 +1,49 @@
+package io.qwen4j.cli;
+
+import io.qwen4j.engine.Model;
+import io.qwen4j.server.OpenAiServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Serve the model over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /health).")
+final class ServeCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file.")
+    Path model;
+
+    @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port = 8080;
+
+    @Option(names = "--api-key", description = "Require 'Authorization: Bearer KEY' on every request.")
+    String apiKey;
+
+    @Option(names = "--insecure", description = "Allow a non-loopback address without an API key.")
+    boolean insecure;
+
+    @Option(names = "--name", description = "Model id reported by the API (default: the file name without .gguf).")
+    String name;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        String id = name != null ? name : model.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
+        try (Model m = modelOptions.open(model);
+             var server = OpenAiServer.start(m, id, new OpenAiServer.Config(host, port, apiKey, insecure, 8 << 20))) {
+            System.err.printf("qwen4j: serving '%s' at http://%s:%d/v1 (context %d tokens); Ctrl-C stops%n", id, host, server.port(), m.contextSize());
+            var stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package io.qwen4j.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.qwen4j.engine.Model;
+import io.qwen4j.server.openai.ChatCompletionsHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * An OpenAI-compatible HTTP server over one model: {@code GET /v1/models}, {@code POST /v1/chat/completions}
+ * (JSON or server-sent events), {@code GET /health}. Binds loopback unless told otherwise; a non-loopback
+ * address needs an API key (or an explicit {@code insecure}). Each request runs on its own virtual thread; the
+ * model runs one forward pass at a time.
+ */
+public final class OpenAiServer implements AutoCloseable {
+
+    /** Where and how to listen. {@code apiKey} null: no authentication (only allowed on loopback unless insecure). */
+    public record Config(String host, int port, String apiKey, boolean insecure, int maxBodyBytes) {
+        public static Config loopback(int port) {
+            return new Config("127.0.0.1", port, null, false, 8 << 20);
+        }
+    }
+
+    private final HttpServer http;
+    private final ExecutorService executor;
+    private final Config config;
+    private final String modelName;
+    private final ChatCompletionsHandler chat;
+
+    private OpenAiServer(HttpServer http, ExecutorService executor, Config config, Model model, String modelName) {
+        this.http = http;
+        this.executor = executor;
+        this.config = config;
+        this.modelName = modelName;
+        this.chat = new ChatCompletionsHandler(model, modelName);
+    }
+
+    public static OpenAiServer start(Model model, String modelName, Config config) throws IOException {
+        InetAddress address = InetAddress.getByName(config.host());
+        if (!address.isLoopbackAddress() && config.apiKey() == null && !config.insecure()) {
+            throw new IllegalArgumentException("refusing to listen on " + config.host()
+                    + " without an API key; give one, or say insecure to accept requests from anyone");
+        }
+        HttpServer http = HttpServer.create(new InetSocketAddress(address, config.port()), 64);
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        http.setExecutor(executor);
+        var server = new OpenAiServer(http, executor, config, model, modelName);
+        http.createContext("/", server::dispatch);
+        http.start();
+        return server;
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return http.getAddress().getPort();
+    }
+
+    private void dispatch(HttpExchange ex) throws IOException {
+        try (ex) {
+            try {
+                route(ex);
+            } catch (ApiException e) {
+                HttpExchanges.error(ex, e.status(), e.type(), e.param(), e.getMessage());
+            } catch (IOException e) {
+                // the client went away mid-response: nothing to answer
+            } catch (RuntimeException e) {
+                HttpExchanges.error(ex, 500, "server_error", null, "internal error: " + e);
+            }
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String method = ex.getRequestMethod();
+        if (path.equals("/health")) {
+            ObjectNode ok = HttpExchanges.JSON.createObjectNode().put("status", "ok");
+            HttpExchanges.json(ex, 200, ok);
+            return;
+        }
+        authorize(ex);
+        switch (path) {
+            case "/v1/models" -> {
+                requireMethod(method, "GET");
+                ObjectNode root = HttpExchanges.JSON.createObjectNode();
+                root.put("object", "list");
+                root.putArray("data").addObject().put("id", modelName).put("object", "model").put("created", 0).put("owned_by", "qwen4j");
+                HttpExchanges.json(ex, 200, root);
+            }
+            case "/v1/chat/completions" -> {
+                requireMethod(method, "POST");
+                chat.handle(ex, HttpExchanges.body(ex, config.maxBodyBytes()));
+            }
+            default -> throw new ApiException(404, "invalid_request_error", null, "no route for " + method + " " + path);
+        }
+    }
+
+    private void authorize(HttpExchange ex) {
+        if (config.apiKey() == null) return;
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.equals("Bearer " + config.apiKey())) {
+            throw new ApiException(401, "invalid_request_error", null, "missing or wrong API key (send 'Authorization: Bearer KEY')");
+        }
+    }
+
+    private static void requireMethod(String actual, String expected) {
+        if (!actual.equals(expected)) throw new ApiException(405, "invalid_request_error", null, "use " + expected + ", not " + actual);
+    }
+
+    @Override
+    public void close() {
+        http.stop(0);
+        executor.shutdownNow();
+    }
+}
