@@ -1,7 +1,7 @@
 package io.qwen4j.cli;
 
 import io.qwen4j.engine.Model;
-import io.qwen4j.server.OpenAiServer;
+import io.qwen4j.server.ApiServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -38,7 +38,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String id = name != null ? name : model.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
         try (Model m = modelOptions.open(model);
-             var server = OpenAiServer.start(m, id, new OpenAiServer.Config(host, port, apiKey, insecure, 8 << 20))) {
+             var server = ApiServer.start(m, id, new ApiServer.Config(host, port, apiKey, insecure, 8 << 20))) {
             System.err.printf("qwen4j: serving '%s' at http://%s:%d/v1 (context %d tokens); Ctrl-C stops%n", id, host, server.port(), m.contextSize());
             var stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

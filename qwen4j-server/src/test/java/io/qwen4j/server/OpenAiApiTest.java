@@ -9,42 +9,29 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import io.qwen4j.engine.Model;
-import io.qwen4j.model.synthetic.RandomModelWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The server driven by the official OpenAI Java SDK, plus raw HTTP for the malformed requests an SDK never sends. */
-class OpenAiServerTest {
-    static Path dir;
-    static Model model;
-    static OpenAiServer server;
+class OpenAiApiTest {
+    static TinyServer tiny;
     static OpenAIClient client;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("qwen4j-server");
-        Path file = dir.resolve("tiny.gguf");
-        RandomModelWriter.write(RandomModelWriter.Spec.tinyQwen3(), file);
-        model = Model.open(file, new Model.Options(2, 512));
-        server = OpenAiServer.start(model, "tiny", OpenAiServer.Config.loopback(0));
-        client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + server.port() + "/v1").apiKey("unused").build();
+        tiny = new TinyServer();
+        client = OpenAIOkHttpClient.builder().baseUrl(tiny.baseUrl() + "/v1").apiKey("unused").build();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        server.close();
-        model.close();
-        Files.deleteIfExists(dir.resolve("tiny.gguf"));
-        Files.deleteIfExists(dir);
+        tiny.close();
     }
 
     private static ChatCompletionCreateParams.Builder params(String user, int maxTokens) {
@@ -98,7 +85,7 @@ class OpenAiServerTest {
     }
 
     private HttpResponse<String> post(String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
+        return http.send(HttpRequest.newBuilder(URI.create(tiny.baseUrl() + "/v1/chat/completions"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -134,13 +121,13 @@ class OpenAiServerTest {
 
     @Test
     void refusesToListenOnANetworkAddressWithoutAKey() {
-        assertThatThrownBy(() -> OpenAiServer.start(model, "tiny", new OpenAiServer.Config("0.0.0.0", 0, null, false, 1024)))
+        assertThatThrownBy(() -> ApiServer.start(tiny.model, "tiny", new ApiServer.Config("0.0.0.0", 0, null, false, 1024)))
                 .hasMessageContaining("without an API key");
     }
 
     @Test
     void checksTheBearerKey() throws Exception {
-        try (var keyed = OpenAiServer.start(model, "tiny", new OpenAiServer.Config("127.0.0.1", 0, "sekret", false, 1 << 20))) {
+        try (var keyed = ApiServer.start(tiny.model, "tiny", new ApiServer.Config("127.0.0.1", 0, "sekret", false, 1 << 20))) {
             var uri = URI.create("http://127.0.0.1:" + keyed.port() + "/v1/models");
             var denied = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(denied.statusCode()).isEqualTo(401);

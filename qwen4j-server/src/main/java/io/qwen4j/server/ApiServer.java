@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.qwen4j.engine.Model;
+import io.qwen4j.server.ollama.OllamaApi;
 import io.qwen4j.server.openai.ChatCompletionsHandler;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,12 +13,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * An OpenAI-compatible HTTP server over one model: {@code GET /v1/models}, {@code POST /v1/chat/completions}
- * (JSON or server-sent events), {@code GET /health}. Binds loopback unless told otherwise; a non-loopback
+ * An HTTP server over one model speaking OpenAI's API ({@code GET /v1/models}, {@code POST /v1/chat/completions},
+ * JSON or server-sent events) and Ollama's ({@code /api/chat}, {@code /api/generate}, {@code /api/tags},
+ * {@code /api/show}, {@code /api/ps}, {@code /api/version}), plus {@code GET /health}. Binds loopback unless told otherwise; a non-loopback
  * address needs an API key (or an explicit {@code insecure}). Each request runs on its own virtual thread; the
  * model runs one forward pass at a time.
  */
-public final class OpenAiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable {
 
     /** Where and how to listen. {@code apiKey} null: no authentication (only allowed on loopback unless insecure). */
     public record Config(String host, int port, String apiKey, boolean insecure, int maxBodyBytes) {
@@ -31,16 +33,18 @@ public final class OpenAiServer implements AutoCloseable {
     private final Config config;
     private final String modelName;
     private final ChatCompletionsHandler chat;
+    private final OllamaApi ollama;
 
-    private OpenAiServer(HttpServer http, ExecutorService executor, Config config, Model model, String modelName) {
+    private ApiServer(HttpServer http, ExecutorService executor, Config config, Model model, String modelName) {
         this.http = http;
         this.executor = executor;
         this.config = config;
         this.modelName = modelName;
         this.chat = new ChatCompletionsHandler(model, modelName);
+        this.ollama = new OllamaApi(model, modelName);
     }
 
-    public static OpenAiServer start(Model model, String modelName, Config config) throws IOException {
+    public static ApiServer start(Model model, String modelName, Config config) throws IOException {
         InetAddress address = InetAddress.getByName(config.host());
         if (!address.isLoopbackAddress() && config.apiKey() == null && !config.insecure()) {
             throw new IllegalArgumentException("refusing to listen on " + config.host()
@@ -49,7 +53,7 @@ public final class OpenAiServer implements AutoCloseable {
         HttpServer http = HttpServer.create(new InetSocketAddress(address, config.port()), 64);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
-        var server = new OpenAiServer(http, executor, config, model, modelName);
+        var server = new ApiServer(http, executor, config, model, modelName);
         http.createContext("/", server::dispatch);
         http.start();
         return server;
@@ -65,7 +69,12 @@ public final class OpenAiServer implements AutoCloseable {
             try {
                 route(ex);
             } catch (ApiException e) {
-                HttpExchanges.error(ex, e.status(), e.type(), e.param(), e.getMessage());
+                if (ex.getRequestURI().getPath().startsWith("/api/")) {
+                    // Ollama's error shape is a bare string
+                    HttpExchanges.json(ex, e.status(), HttpExchanges.JSON.createObjectNode().put("error", e.getMessage()));
+                } else {
+                    HttpExchanges.error(ex, e.status(), e.type(), e.param(), e.getMessage());
+                }
             } catch (IOException e) {
                 // the client went away mid-response: nothing to answer
             } catch (RuntimeException e) {
@@ -95,6 +104,21 @@ public final class OpenAiServer implements AutoCloseable {
                 requireMethod(method, "POST");
                 chat.handle(ex, HttpExchanges.body(ex, config.maxBodyBytes()));
             }
+            case "/api/chat" -> {
+                requireMethod(method, "POST");
+                ollama.chat(ex, HttpExchanges.body(ex, config.maxBodyBytes()));
+            }
+            case "/api/generate" -> {
+                requireMethod(method, "POST");
+                ollama.generate(ex, HttpExchanges.body(ex, config.maxBodyBytes()));
+            }
+            case "/api/show" -> {
+                requireMethod(method, "POST");
+                ollama.show(ex, HttpExchanges.body(ex, config.maxBodyBytes()));
+            }
+            case "/api/tags" -> ollama.tags(ex);
+            case "/api/ps" -> ollama.ps(ex);
+            case "/api/version" -> ollama.version(ex);
             default -> throw new ApiException(404, "invalid_request_error", null, "no route for " + method + " " + path);
         }
     }
