@@ -152,7 +152,12 @@ public final class Model implements AutoCloseable {
 
     /** One assistant reply to a whole conversation, with Qwen3's thinking on or off, in a fresh session. */
     public Generation chat(List<ChatMessage> messages, boolean thinking, GenerationRequest request) {
-        return newSession().generate(tokenizer.encode(ChatMlTemplate.render(messages, true, thinking)), request);
+        return newSession().generate(chatPrompt(messages, thinking), request);
+    }
+
+    /** The tokens of a conversation rendered with the chat template, ending with the assistant's turn opened. */
+    public int[] chatPrompt(List<ChatMessage> messages, boolean thinking) {
+        return tokenizer.encode(ChatMlTemplate.render(messages, true, thinking));
     }
 
     @Override

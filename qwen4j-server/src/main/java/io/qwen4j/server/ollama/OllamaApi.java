@@ -15,6 +15,7 @@ import io.qwen4j.engine.Model;
 import io.qwen4j.gguf.GgufTensorInfo;
 import io.qwen4j.sampling.SamplingOptions;
 import io.qwen4j.server.ApiException;
+import io.qwen4j.server.Generations;
 import io.qwen4j.server.HttpExchanges;
 import io.qwen4j.server.JsonFields;
 import java.io.IOException;
@@ -33,12 +34,14 @@ public final class OllamaApi {
     /** The Ollama release whose API shapes these endpoints follow. */
     public static final String VERSION = "0.12.0";
 
+    private final Generations generations;
     private final Model model;
     private final String name;
     private final Instant loadedAt = Instant.now();
 
-    public OllamaApi(Model model, String name) {
-        this.model = model;
+    public OllamaApi(Generations generations, String name) {
+        this.generations = generations;
+        this.model = generations.model();
         this.name = name;
     }
 
@@ -50,7 +53,7 @@ public final class OllamaApi {
         }
         List<ChatMessage> messages = JsonFields.messages(root);
         boolean think = think(root);
-        Generation g = start(() -> model.chat(messages, think, request(root)));
+        Generation g = generations.chat(messages, think, request(root));
         respond(ex, g, JsonFields.bool(root, "stream", true), true);
     }
 
@@ -70,11 +73,8 @@ public final class OllamaApi {
         String system = JsonFields.text(root, "system", null);
         boolean think = think(root);
         var request = request(root);
-        Generation g = start(() -> {
-            if (raw) return model.complete(prompt, request);
-            var messages = system == null ? List.of(ChatMessage.user(prompt)) : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
-            return model.chat(messages, think, request);
-        });
+        var messages = system == null ? List.of(ChatMessage.user(prompt)) : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
+        Generation g = raw ? generations.complete(prompt, request) : generations.chat(messages, think, request);
         respond(ex, g, JsonFields.bool(root, "stream", true), false);
     }
 
@@ -116,21 +116,9 @@ public final class OllamaApi {
         HttpExchanges.json(ex, 200, HttpExchanges.JSON.createObjectNode().put("version", VERSION));
     }
 
-    private interface Starter {
-        Generation start();
-    }
-
-    private static Generation start(Starter s) {
-        try {
-            return s.start();
-        } catch (IllegalArgumentException e) { // includes ContextOverflowException
-            throw ApiException.badRequest(null, e.getMessage());
-        }
-    }
-
     private void respond(HttpExchange ex, Generation g, boolean stream, boolean chat) throws IOException {
         if (!stream) {
-            GenerationEvent.Done done = g.await();
+            GenerationEvent.Done done = Generations.await(g);
             HttpExchanges.json(ex, 200, finalObject(done, chat, done.text()));
             return;
         }

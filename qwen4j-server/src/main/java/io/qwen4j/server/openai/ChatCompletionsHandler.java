@@ -1,13 +1,15 @@
 package io.qwen4j.server.openai;
 
+import static io.qwen4j.server.openai.OpenAiShapes.envelope;
+import static io.qwen4j.server.openai.OpenAiShapes.finishReason;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import io.qwen4j.engine.FinishReason;
 import io.qwen4j.engine.Generation;
 import io.qwen4j.engine.GenerationEvent;
-import io.qwen4j.engine.Model;
 import io.qwen4j.server.ApiException;
+import io.qwen4j.server.Generations;
 import io.qwen4j.server.HttpExchanges;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,36 +17,24 @@ import java.util.UUID;
 
 /** {@code POST /v1/chat/completions}: one reply, as a JSON body or as server-sent chunks. */
 public final class ChatCompletionsHandler {
-    private final Model model;
+    private final Generations generations;
     private final String modelName;
 
-    public ChatCompletionsHandler(Model model, String modelName) {
-        this.model = model;
+    public ChatCompletionsHandler(Generations generations, String modelName) {
+        this.generations = generations;
         this.modelName = modelName;
     }
 
     public void handle(HttpExchange ex, byte[] body) throws IOException {
-        JsonNode root;
-        try {
-            root = HttpExchanges.JSON.readTree(body);
-        } catch (IOException e) {
-            throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
+        JsonNode root = OpenAiRequests.parse(body);
         ChatCompletionRequest req;
         try {
             req = ChatCompletionRequest.parse(root);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(null, e.getMessage());
         }
-        if (!req.model().isEmpty() && !req.model().equals(modelName)) {
-            throw new ApiException(404, "invalid_request_error", "model", "model '" + req.model() + "' is not served here (this server serves '" + modelName + "')");
-        }
-        Generation generation;
-        try {
-            generation = model.chat(req.messages(), req.thinking(), req.generation());
-        } catch (IllegalArgumentException e) { // includes ContextOverflowException: never truncated silently
-            throw ApiException.badRequest("messages", e.getMessage());
-        }
+        OpenAiRequests.checkModel(req.model(), modelName);
+        Generation generation = generations.chat(req.messages(), req.thinking(), req.generation());
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (req.stream()) stream(ex, generation, req, id, created);
@@ -52,15 +42,16 @@ public final class ChatCompletionsHandler {
     }
 
     private void respond(HttpExchange ex, Generation generation, String id, long created) throws IOException {
-        GenerationEvent.Done done = generation.await();
-        ObjectNode root = envelope(id, created, "chat.completion");
+        GenerationEvent.Done done = Generations.await(generation);
+        ObjectNode root = envelope(id, created, "chat.completion", modelName);
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", 0);
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
         message.put("content", done.text());
         choice.put("finish_reason", finishReason(done.reason()));
-        usage(root.putObject("usage"), done);
+        OpenAiShapes.usage(root.putObject("usage"), done);
+        OpenAiShapes.timings(root, done);
         HttpExchanges.json(ex, 200, root);
     }
 
@@ -84,13 +75,15 @@ public final class ChatCompletionsHandler {
                     case GenerationEvent.Done d -> done = d;
                 }
             }
+            if (OpenAiRequests.streamFailed(out, generation, done)) return;
             ObjectNode last = chunk(id, created);
             last.withArray("choices").addObject().put("index", 0).put("finish_reason", finishReason(done.reason())).putObject("delta");
+            OpenAiShapes.timings(last, done);
             HttpExchanges.event(out, last.toString());
             if (req.includeUsage()) {
                 ObjectNode u = chunk(id, created);
                 u.putArray("choices");
-                usage(u.putObject("usage"), done);
+                OpenAiShapes.usage(u.putObject("usage"), done);
                 HttpExchanges.event(out, u.toString());
             }
             HttpExchanges.event(out, "[DONE]");
@@ -102,28 +95,7 @@ public final class ChatCompletionsHandler {
         }
     }
 
-    private ObjectNode envelope(String id, long created, String object) {
-        ObjectNode root = HttpExchanges.JSON.createObjectNode();
-        root.put("id", id);
-        root.put("object", object);
-        root.put("created", created);
-        root.put("model", modelName);
-        return root;
-    }
-
     private ObjectNode chunk(String id, long created) {
-        return envelope(id, created, "chat.completion.chunk");
-    }
-
-    private static void usage(ObjectNode usage, GenerationEvent.Done done) {
-        int prompt = done.timings().promptTokens();
-        int completion = done.timings().generatedTokens();
-        usage.put("prompt_tokens", prompt);
-        usage.put("completion_tokens", completion);
-        usage.put("total_tokens", prompt + completion);
-    }
-
-    private static String finishReason(FinishReason r) {
-        return r == FinishReason.LENGTH ? "length" : "stop";
+        return envelope(id, created, "chat.completion.chunk", modelName);
     }
 }
