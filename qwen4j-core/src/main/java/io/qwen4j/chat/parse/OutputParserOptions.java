@@ -40,7 +40,7 @@ public record OutputParserOptions(boolean startsInReasoning, boolean toolsEnable
         return new OutputParserOptions(startsInReasoning, toolsEnabled, toolSchemas, ids);
     }
 
-    /** OpenAI-style id: {@code call_} and 24 hex digits (as vLLM's {@code random_tool_call_id}). */
+    /** OpenAI-style id: {@code call_} and 24 hex digits (as vLLM's {@code make_tool_call_id}). */
     public static String randomCallId() {
         return "call_" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
     }
