@@ -82,6 +82,7 @@ public final class OutputParser {
 
     // The current call. `raw` is its text so far while it may still turn out not to be a call (then it is content).
     private StringBuilder raw;
+    private boolean callFromReasoning;
     private CallBuilder call;
     private final StringBuilder hermesBody = new StringBuilder();
     private int jsonDepth;
@@ -205,10 +206,7 @@ public final class OutputParser {
                 skipContentSpaces = true;
                 state = State.CONTENT;
             }
-            default -> { // CALL_OPEN
-                reasoningSpaces.setLength(0);
-                openCall();
-            }
+            default -> openCall(true); // CALL_OPEN
         }
         return true;
     }
@@ -251,7 +249,7 @@ public final class OutputParser {
         pos = scan.end();
         if (scan.tag() == null) return pos > before;
         pos += CALL_OPEN.length();
-        openCall();
+        openCall(false);
         return true;
     }
 
@@ -267,16 +265,25 @@ public final class OutputParser {
 
     // ---- tool calls: common
 
-    private void openCall() {
+    private void openCall(boolean inReasoning) {
         raw = new StringBuilder(CALL_OPEN);
+        callFromReasoning = inReasoning;
         state = State.CALL_OPENED;
     }
 
-    /** What followed {@code <tool_call>} was not a call: the tag and the text since are content (vLLM). */
+    /**
+     * What followed {@code <tool_call>} was not a call: the tag and the text since are content (vLLM), or reasoning
+     * again when the tag was met in reasoning (vLLM's Qwen3 reasoning parser ends reasoning only for a real call).
+     */
     private void notACall() {
-        addContent(raw);
+        if (callFromReasoning) {
+            addReasoning(raw.toString());
+            state = State.REASONING;
+        } else {
+            addContent(raw);
+            state = State.CONTENT;
+        }
         raw = null;
-        state = State.CONTENT;
     }
 
     private boolean callOpened() {
@@ -305,6 +312,7 @@ public final class OutputParser {
         call = new CallBuilder(calls.size(), options.callIds().get(), name);
         calls.add(call);
         raw = null;
+        reasoningSpaces.setLength(0); // a call that ends reasoning drops its trailing whitespace
         events.add(new ToolCallStart(call.index, call.id, name));
     }
 
@@ -626,6 +634,7 @@ public final class OutputParser {
         if (startsWith(i, FUNCTION_OPEN)) { // several functions in one block: each is a call (vLLM)
             pos = i + FUNCTION_OPEN.length();
             raw = new StringBuilder(FUNCTION_OPEN);
+            callFromReasoning = false;
             state = State.XML_FUNCTION_NAME;
             return true;
         }

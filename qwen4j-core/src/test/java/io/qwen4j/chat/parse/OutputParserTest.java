@@ -381,6 +381,18 @@ class OutputParserTest {
         }
 
         @Test
+        void toolCallTagMentionedInReasoningStaysReasoning() {
+            var out = parse("I must wrap it in <tool_call> tags.  \n</think>\n\nOK", TOOLS_THINKING);
+            assertThat(out.reasoning()).isEqualTo("I must wrap it in <tool_call> tags.");
+            assertThat(out.content()).isEqualTo("OK");
+            assertThat(out.toolCalls()).isEmpty();
+
+            var spaces = parse("Plan:\n<tool_call>\nno call here</think>x", TOOLS_THINKING);
+            assertThat(spaces.reasoning()).isEqualTo("Plan:\n<tool_call>\nno call here");
+            assertThat(spaces.content()).isEqualTo("x");
+        }
+
+        @Test
         void functionTagWithoutNameIsContent() {
             String text = "<tool_call>\n<function=\nbroken";
             var out = parse(text, TOOLS);
