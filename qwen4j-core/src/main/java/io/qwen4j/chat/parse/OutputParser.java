@@ -428,11 +428,18 @@ public final class OutputParser {
     }
 
     private boolean hermesBuffered() {
-        Scan scan = scan(pos, List.of(CALL_CLOSE));
+        // Opened in reasoning, a body that meets </think> before </tool_call> was no call: the reasoning goes on.
+        Scan scan = scan(pos, callFromReasoning ? List.of(CALL_CLOSE, THINK_CLOSE) : List.of(CALL_CLOSE));
         int before = pos;
         hermesBody.append(buf, pos, scan.end());
         pos = scan.end();
         if (scan.tag() == null) return pos > before;
+        if (scan.tag().equals(THINK_CLOSE)) {
+            raw.append(hermesBody);
+            hermesBody.setLength(0);
+            notACall();
+            return true;
+        }
         pos += CALL_CLOSE.length();
         finishBufferedHermes(true);
         return true;

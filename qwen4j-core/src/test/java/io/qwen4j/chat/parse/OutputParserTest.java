@@ -387,6 +387,10 @@ class OutputParserTest {
             assertThat(out.content()).isEqualTo("OK");
             assertThat(out.toolCalls()).isEmpty();
 
+            var unclosed = parse("Maybe <tool_call>{'name': f} then.\n</think>\n\nDone", TOOLS_THINKING);
+            assertThat(unclosed.reasoning()).isEqualTo("Maybe <tool_call>{'name': f} then.");
+            assertThat(unclosed.content()).isEqualTo("Done");
+
             var spaces = parse("Plan:\n<tool_call>\nno call here</think>x", TOOLS_THINKING);
             assertThat(spaces.reasoning()).isEqualTo("Plan:\n<tool_call>\nno call here");
             assertThat(spaces.content()).isEqualTo("x");
