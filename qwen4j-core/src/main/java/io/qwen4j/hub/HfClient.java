@@ -174,6 +174,8 @@ final class HfClient {
     private static String reason(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnresolvedAddressException || t instanceof java.net.UnknownHostException) return "unknown host";
+            // A refused connection surfaces as ConnectException(null) over ClosedChannelException.
+            if (t instanceof java.nio.channels.ClosedChannelException && e instanceof ConnectException) return "connection refused";
         }
         Throwable t = e;
         while (t.getMessage() == null && t.getCause() != null) t = t.getCause();

@@ -58,6 +58,8 @@ public final class ModelHub {
      */
     public LocalModel pull(ModelRef ref, DownloadProgress progress) throws IOException {
         RepoModel model = resolve(ref);
+        progress.note(String.format(Locale.ROOT, "pulling %s (%.1f MB%s)", new ModelRef(model.repo(), model.quant(), null),
+                model.size() / 1e6, model.files().size() > 1 ? " in " + model.files().size() + " parts" : ""));
         Map<String, String> known = new HashMap<>();
         for (LocalModel m : store.list(model.repo())) {
             for (RepoFile f : m.model().files()) if (f.sha256() != null) known.put(f.path(), f.sha256());

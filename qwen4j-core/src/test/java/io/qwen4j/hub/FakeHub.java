@@ -184,16 +184,20 @@ final class FakeHub implements AutoCloseable {
         OutputStream out = ex.getResponseBody();
         out.write(content, start, (int) limit);
         out.flush();
-        if (stall >= 0) {
-            try {
-                Thread.sleep(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        if (stall >= 0) pause(30_000);
         // Throwing from the handler makes the JDK server close the connection: the client sees a truncated body.
+        // A pause first lets the client take in what was sent (a reset can discard data the client has not read).
+        if (drop) pause(200);
         if (drop || stall >= 0) throw new IOException("connection dropped on purpose after " + limit + " bytes");
         out.close();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void error(HttpExchange ex, int status, String code) throws IOException {

@@ -104,7 +104,9 @@ class ModelHubTest {
                 .hasMessageContaining("pull again to resume");
         Path target = home.resolve("models/Qwen/Qwen3-0.6B-GGUF/Qwen3-0.6B-Q8_0.gguf");
         assertThat(target).doesNotExist();
-        assertThat(Files.size(FileDownloader.partOf(target))).isEqualTo(120_000);
+        // What the client kept of the 120000 bytes sent (a connection reset may lose a little of it).
+        long kept = Files.size(FileDownloader.partOf(target));
+        assertThat(kept).isBetween(1L, 120_000L);
         assertThat(hub().store().list()).isEmpty();
 
         LocalModel m = hub().pull(ref, DownloadProgress.NONE);
@@ -113,8 +115,8 @@ class ModelHubTest {
         assertThat(FileDownloader.partOf(target)).doesNotExist();
         var cdn = server.cdnRequests();
         assertThat(cdn).hasSize(2);
-        assertThat(cdn.get(1).range()).isEqualTo("bytes=120000-");
-        assertThat(cdn.get(1).bytesSent()).isEqualTo(300_000 - 120_000);
+        assertThat(cdn.get(1).range()).isEqualTo("bytes=" + kept + "-");
+        assertThat(cdn.get(1).bytesSent()).isEqualTo(300_000 - kept);
     }
 
     @Test
@@ -123,7 +125,11 @@ class ModelHubTest {
         server.drops.set(1);
         LocalModel m = new ModelHub(config().withRetries(1)).pull(ModelRef.parse(REPO), DownloadProgress.NONE);
         assertThat(Files.readAllBytes(m.path())).isEqualTo(q8);
-        assertThat(server.cdnRequests()).extracting(FakeHub.Request::range).containsExactly(null, "bytes=50000-");
+        var cdn = server.cdnRequests();
+        assertThat(cdn).hasSize(2);
+        assertThat(cdn.get(0).range()).isNull();
+        assertThat(cdn.get(1).range()).matches("bytes=[1-9][0-9]*-");
+        assertThat(cdn.get(0).bytesSent()).isEqualTo(50_000);
     }
 
     @Test
@@ -262,8 +268,7 @@ class ModelHubTest {
         var offline = new ModelHub(config().withEndpoint(URI.create("http://127.0.0.1:" + closedPort)));
         assertThatThrownBy(() -> offline.pull(ModelRef.parse(REPO), DownloadProgress.NONE))
                 .isInstanceOf(HubException.class)
-                .hasMessageStartingWith("cannot reach 127.0.0.1: ")
-                .hasMessageEndingWith("(offline?)");
+                .hasMessage("cannot reach 127.0.0.1: connection refused (offline?)");
         var noDns = new ModelHub(config().withEndpoint(URI.create("http://no-such-host.invalid")));
         assertThatThrownBy(() -> noDns.pull(ModelRef.parse(REPO), DownloadProgress.NONE))
                 .hasMessage("cannot reach no-such-host.invalid: unknown host (offline?)");
