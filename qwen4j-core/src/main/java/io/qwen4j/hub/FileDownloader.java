@@ -44,7 +44,7 @@ final class FileDownloader {
         Path part = partOf(target);
         byte[] digest;
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-             FileLock lock = channel.tryLock()) {
+             FileLock lock = tryLock(channel)) {
             if (lock == null) throw new HubException("another pull is downloading " + file.path() + " into " + part);
             if (channel.size() > 0) progress.note(String.format(Locale.ROOT, "resuming %s at %.1f of %.1f MB", file.path(), channel.size() / 1e6, file.size() / 1e6));
             digest = transferWithRetries(repo, file, channel, progress);
@@ -56,6 +56,15 @@ final class FileDownloader {
         }
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         progress.finished(file.path());
+    }
+
+    /** The lock, or null when another process (or another pull in this one) holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            return null;
+        }
     }
 
     private byte[] transferWithRetries(String repo, RepoFile file, FileChannel channel, DownloadProgress progress) throws IOException {

@@ -275,6 +275,27 @@ class ModelHubTest {
     }
 
     @Test
+    void aDamagedManifestIsSkippedNotFatal() throws IOException {
+        hub().pull(ModelRef.parse(REPO), DownloadProgress.NONE);
+        Path other = home.resolve("manifests/Qwen/Other-GGUF/Q4_K_M.json");
+        Files.createDirectories(other.getParent());
+        Files.writeString(other, "{\"repo\": \"Qwen/Other-GGUF\", \"files\": [");
+        assertThat(hub().store().list()).extracting(m -> m.model().repo()).containsExactly(REPO);
+    }
+
+    @Test
+    void aConcurrentPullOfTheSameFileIsRefused() throws IOException {
+        Path target = home.resolve("models/Qwen/Qwen3-0.6B-GGUF/Qwen3-0.6B-Q8_0.gguf");
+        Files.createDirectories(target.getParent());
+        try (var channel = java.nio.channels.FileChannel.open(FileDownloader.partOf(target),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             var lock = channel.lock()) {
+            assertThatThrownBy(() -> hub().pull(ModelRef.parse(REPO), DownloadProgress.NONE))
+                    .hasMessageStartingWith("another pull is downloading Qwen3-0.6B-Q8_0.gguf");
+        }
+    }
+
+    @Test
     void environmentChoosesEndpointTokenAndHome() {
         var c = HubConfig.fromEnvironment(java.util.Map.of("HF_ENDPOINT", "https://hf-mirror.example/", "HF_TOKEN", "t", "QWEN4J_HOME", "/x"));
         assertThat(c.endpoint()).isEqualTo(URI.create("https://hf-mirror.example"));
