@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /** A command about the model store (pull, list, rm). */
 abstract class HubCommand implements Callable<Integer>, UsesHub {
-    Supplier<HubConfig> hub;
+    Supplier<HubConfig> hub = FROM_ENVIRONMENT;
 
     @Override
     public void hub(Supplier<HubConfig> config) {

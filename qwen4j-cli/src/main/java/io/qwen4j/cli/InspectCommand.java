@@ -24,7 +24,7 @@ final class InspectCommand implements Callable<Integer>, UsesHub {
     @Option(names = "--items", description = "Array items shown per metadata value (default: 8).")
     int items = 8;
 
-    private Supplier<HubConfig> hub;
+    private Supplier<HubConfig> hub = FROM_ENVIRONMENT;
 
     @Override
     public void hub(Supplier<HubConfig> config) {

@@ -21,7 +21,7 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return commandLine(() -> HubConfig.fromEnvironment(System.getenv()));
+        return commandLine(UsesHub.FROM_ENVIRONMENT);
     }
 
     /** The command line with the model hub it pulls from and stores into (tests pass a local one). */

@@ -16,7 +16,7 @@ final class ModelOptions implements UsesHub {
     @Option(names = {"-c", "--ctx"}, description = "Context size in tokens (default: 4096 or the model's training context if smaller).")
     int contextSize;
 
-    private Supplier<HubConfig> hub = () -> HubConfig.fromEnvironment(System.getenv());
+    private Supplier<HubConfig> hub = FROM_ENVIRONMENT;
 
     @Override
     public void hub(Supplier<HubConfig> config) {

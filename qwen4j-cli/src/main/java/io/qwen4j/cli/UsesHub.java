@@ -8,5 +8,7 @@ import java.util.function.Supplier;
  * from the environment on first use (tests hand in a local fake hub instead of changing the process environment).
  */
 interface UsesHub {
+    Supplier<HubConfig> FROM_ENVIRONMENT = () -> HubConfig.fromEnvironment(System.getenv());
+
     void hub(Supplier<HubConfig> config);
 }
