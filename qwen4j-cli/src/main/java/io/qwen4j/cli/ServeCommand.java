@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Serve the model over OpenAI- and Ollama-compatible HTTP APIs with continuous batching (/v1/chat/completions, /v1/completions, /api/chat, /api/generate, /metrics, ...).")
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file, or a model reference (qwen3:0.6b, ORG/REPO[:QUANT]) pulled when missing.")
     Path model;
 
     @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
