@@ -2,6 +2,7 @@ package io.qwen4j.engine;
 
 import io.qwen4j.sampling.Sampler;
 import io.qwen4j.sampling.StopStrings;
+import io.qwen4j.sampling.TokenLogprobs;
 import io.qwen4j.tokenizer.StreamingDecoder;
 import io.qwen4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
@@ -225,11 +226,12 @@ public final class Generation implements Iterator<GenerationEvent> {
             end(FinishReason.STOP, true);
             return;
         }
+        TokenLogprobs lp = request.logprobs() < 0 ? null : TokenLogprobs.of(logits, logits.length, token, request.logprobs());
         // Control tokens are not text (llama.cpp prints them only with --special).
         String piece = tokenizer.isControl(token) ? "" : decoder.next(token);
         StopStrings.Result r = stops.push(piece);
         text.append(r.emit());
-        pending.add(new GenerationEvent.Token(token, r.emit()));
+        pending.add(new GenerationEvent.Token(token, r.emit(), lp));
         if (r.stopped()) end(FinishReason.STOP, false);
     }
 

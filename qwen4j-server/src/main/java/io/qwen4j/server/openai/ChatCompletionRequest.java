@@ -50,6 +50,14 @@ record ChatCompletionRequest(String model, List<ChatMessage> messages, boolean s
         List<ChatMessage> messages = JsonFields.messages(root);
 
         GenerationRequest generation = generationRequest(root);
+        JsonNode topLogprobs = root.get("top_logprobs");
+        if (bool(root, "logprobs", false)) {
+            Integer top = integer(root, "top_logprobs");
+            if (top != null && (top < 0 || top > 20)) throw ApiException.badRequest("top_logprobs", "'top_logprobs' must be in 0..20");
+            generation = generation.withLogprobs(top == null ? 0 : top);
+        } else if (topLogprobs != null && !topLogprobs.isNull()) {
+            throw ApiException.badRequest("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+        }
         boolean stream = bool(root, "stream", false);
         JsonNode streamOptions = root.get("stream_options");
         boolean includeUsage = streamOptions != null && streamOptions.isObject() && bool(streamOptions, "include_usage", false);
