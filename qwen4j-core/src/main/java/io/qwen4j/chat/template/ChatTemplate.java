@@ -38,7 +38,11 @@ public final class ChatTemplate {
 
     /** Parses a template; a syntax error is a {@link TemplateException} naming the problem and line. */
     public static ChatTemplate parse(String source) {
-        return new ChatTemplate(Parser.parse(source), Map.of(), Clock.systemDefaultZone());
+        try {
+            return new ChatTemplate(Parser.parse(source), Map.of(), Clock.systemDefaultZone());
+        } catch (StackOverflowError e) {
+            throw new TemplateException("template nesting too deep to parse");
+        }
     }
 
     /** Provides {@code bos_token} and {@code eos_token} to the template (null ones stay undefined). */
@@ -85,7 +89,11 @@ public final class ChatTemplate {
             return ns;
         });
         vars.put("dict", (PyCallable) (args, kw) -> new LinkedHashMap<Object, Object>(kw));
-        return new Interpreter(vars).render(template);
+        try {
+            return new Interpreter(vars).render(template);
+        } catch (StackOverflowError e) { // a macro that calls itself without end
+            throw new TemplateException("template recursion too deep");
+        }
     }
 
     /** Renders typed messages (see {@link #toTemplateMessage}). */
@@ -94,11 +102,16 @@ public final class ChatTemplate {
         return render(messages.stream().map(ChatTemplate::toTemplateMessage).toList(), tools, addGenerationPrompt, kwargs);
     }
 
-    /** A message as transformers callers pass it: only the fields that are set, tool calls in OpenAI's shape. */
+    /**
+     * A message as transformers callers pass it: only the fields that are set, tool calls in OpenAI's shape.
+     * A null content (a turn that only calls tools) becomes "": Qwen3's template string-tests it with {@code in}
+     * and fails on None, while the other Qwen templates treat "" and None alike (llama.cpp does the same for
+     * templates that need non-null content).
+     */
     public static Map<String, Object> toTemplateMessage(ChatMessage m) {
         var map = new LinkedHashMap<String, Object>();
         map.put("role", m.role());
-        map.put("content", m.content());
+        map.put("content", m.content() == null ? "" : m.content());
         if (m.reasoningContent() != null) map.put("reasoning_content", m.reasoningContent());
         if (!m.toolCalls().isEmpty()) {
             var calls = new ArrayList<Object>();

@@ -105,6 +105,10 @@ final class Py {
         if (d == 0) return 1 / d < 0 ? "-0.0" : "0.0";
         // Double.toString gives the shortest round-tripping digits (JDK 19+), as Python's repr does.
         BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        if (bd.precision() == 2) { // Java prints at least two digits (4.9E-324) where one may round-trip (5e-324)
+            BigDecimal one = bd.round(new java.math.MathContext(1, java.math.RoundingMode.HALF_EVEN));
+            if (one.doubleValue() == Math.abs(d)) bd = one.stripTrailingZeros();
+        }
         String digits = bd.unscaledValue().toString();
         int decpt = digits.length() - bd.scale(); // value = 0.DIGITS * 10^decpt
         var sb = new StringBuilder(d < 0 ? "-" : "");
