@@ -1,7 +1,7 @@
 package io.qwen4j.engine;
 
+import io.qwen4j.chat.ChatFormat;
 import io.qwen4j.chat.ChatMessage;
-import io.qwen4j.chat.ChatMlTemplate;
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.model.Architectures;
 import io.qwen4j.model.LanguageModel;
@@ -55,11 +55,29 @@ public final class Model implements AutoCloseable {
     private final LanguageModel model;
     private final Tokenizer tokenizer;
     private final int contextSize;
+    private volatile ChatFormat chatFormat;
 
     private Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.contextSize = contextSize;
+        this.chatFormat = ggufChatFormat(model.gguf(), tokenizer);
+    }
+
+    /** The GGUF's {@code tokenizer.chat_template} with its BOS/EOS token texts, or the built-in ChatML when it has none. */
+    private static ChatFormat ggufChatFormat(GgufFile gguf, Tokenizer tokenizer) {
+        try {
+            return ChatFormat.of(gguf.getString("tokenizer.chat_template", null),
+                    tokenText(tokenizer, gguf.getLong("tokenizer.ggml.bos_token_id", -1)),
+                    tokenText(tokenizer, gguf.getLong("tokenizer.ggml.eos_token_id", -1)),
+                    "the GGUF's tokenizer.chat_template");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String tokenText(Tokenizer tokenizer, long id) {
+        return id >= 0 && id < tokenizer.vocabSize() ? tokenizer.tokenText((int) id) : null;
     }
 
     public static Model open(Path path) throws IOException {
@@ -125,6 +143,16 @@ public final class Model implements AutoCloseable {
         return model.gguf();
     }
 
+    /** How chats become prompts: the GGUF's chat template, or the built-in ChatML when the file has none. */
+    public ChatFormat chatFormat() {
+        return chatFormat;
+    }
+
+    /** Replaces the chat format, e.g. with a template file the user gives; applies to prompts rendered from now on. */
+    public void setChatFormat(ChatFormat format) {
+        this.chatFormat = java.util.Objects.requireNonNull(format, "format");
+    }
+
     /** Tokens each new session can hold. */
     public int contextSize() {
         return contextSize;
@@ -152,7 +180,7 @@ public final class Model implements AutoCloseable {
 
     /** One assistant reply to a whole conversation, with Qwen3's thinking on or off, in a fresh session. */
     public Generation chat(List<ChatMessage> messages, boolean thinking, GenerationRequest request) {
-        return newSession().generate(tokenizer.encode(ChatMlTemplate.render(messages, true, thinking)), request);
+        return newSession().generate(tokenizer.encode(chatFormat.render(messages, true, thinking)), request);
     }
 
     @Override

@@ -10,6 +10,11 @@ public class TemplateException extends RuntimeException {
         super(message);
     }
 
+    /** The same failure, its message prefixed with where the template came from. */
+    public TemplateException withContext(String context) {
+        return this instanceof Raised ? new Raised(context + getMessage()) : new TemplateException(context + getMessage());
+    }
+
     /** Raised by the template itself through {@code raise_exception(msg)}; the message is exactly the template's. */
     public static final class Raised extends TemplateException {
         public Raised(String message) {

@@ -1,0 +1,77 @@
+package io.qwen4j.chat;
+
+import io.qwen4j.chat.template.ChatTemplate;
+import io.qwen4j.chat.template.TemplateException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a model's conversations become prompt text: its own Jinja chat template (the GGUF's
+ * {@code tokenizer.chat_template}, or a file the user gives), else the built-in {@link ChatMlTemplate}.
+ * A template that does not parse is reported when a prompt is first rendered, so that a model with an unusual
+ * template still opens for plain completion.
+ */
+public final class ChatFormat {
+    private final ChatTemplate template;
+    private final TemplateException parseError;
+    private final String origin;
+
+    private ChatFormat(ChatTemplate template, TemplateException parseError, String origin) {
+        this.template = template;
+        this.parseError = parseError;
+        this.origin = origin;
+    }
+
+    /** The built-in ChatML format. */
+    public static ChatFormat builtIn() {
+        return new ChatFormat(null, null, "the built-in ChatML template");
+    }
+
+    /**
+     * A Jinja chat template; {@code source} null means the built-in one.
+     *
+     * @param origin where the template comes from, for error messages ("the GGUF's tokenizer.chat_template")
+     */
+    public static ChatFormat of(String source, String bosToken, String eosToken, String origin) {
+        if (source == null) return builtIn();
+        try {
+            return new ChatFormat(ChatTemplate.parse(source).withSpecialTokens(bosToken, eosToken), null, origin);
+        } catch (TemplateException e) {
+            return new ChatFormat(null, e, origin);
+        }
+    }
+
+    /** Where the template comes from. */
+    public String origin() {
+        return origin;
+    }
+
+    /** Whether this is the built-in ChatML format. */
+    public boolean isBuiltIn() {
+        return template == null && parseError == null;
+    }
+
+    /** The prompt for {@code messages}, with {@code enable_thinking} set from {@code thinking}. */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, boolean thinking) {
+        return render(messages, null, addGenerationPrompt, Map.of("enable_thinking", thinking));
+    }
+
+    /**
+     * The prompt for {@code messages} and {@code tools} with further template variables.
+     *
+     * @throws TemplateException naming the template's origin when it does not parse or fails to render
+     */
+    public String render(List<ChatMessage> messages, List<Map<String, Object>> tools, boolean addGenerationPrompt,
+            Map<String, Object> kwargs) {
+        if (parseError != null) throw parseError.withContext("cannot parse " + origin + ": ");
+        if (template == null) {
+            boolean thinking = !Boolean.FALSE.equals(kwargs.get("enable_thinking"));
+            return ChatMlTemplate.render(messages, addGenerationPrompt, thinking);
+        }
+        try {
+            return template.renderMessages(messages, tools, addGenerationPrompt, kwargs);
+        } catch (TemplateException e) {
+            throw e.withContext("rendering " + origin + " failed: ");
+        }
+    }
+}
