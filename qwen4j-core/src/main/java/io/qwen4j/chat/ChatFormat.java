@@ -2,8 +2,11 @@ package io.qwen4j.chat;
 
 import io.qwen4j.chat.template.ChatTemplate;
 import io.qwen4j.chat.template.TemplateException;
+import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufFormatException;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * How a model's conversations become prompt text: its own Jinja chat template (the GGUF's
@@ -41,6 +44,19 @@ public final class ChatFormat {
         }
     }
 
+    /** The GGUF's {@code tokenizer.chat_template} with its BOS/EOS token texts, or the built-in one when it has none. */
+    public static ChatFormat fromGguf(GgufFile gguf) throws GgufFormatException {
+        String source = gguf.getString("tokenizer.chat_template", null);
+        if (source == null) return builtIn();
+        List<String> tokens = gguf.has("tokenizer.ggml.tokens") ? gguf.getStringArray("tokenizer.ggml.tokens") : List.of();
+        return of(source, token(tokens, gguf.getLong("tokenizer.ggml.bos_token_id", -1)),
+                token(tokens, gguf.getLong("tokenizer.ggml.eos_token_id", -1)), "the GGUF's tokenizer.chat_template");
+    }
+
+    private static String token(List<String> tokens, long id) {
+        return id >= 0 && id < tokens.size() ? tokens.get((int) id) : null;
+    }
+
     /** Where the template comes from. */
     public String origin() {
         return origin;
@@ -63,15 +79,28 @@ public final class ChatFormat {
      */
     public String render(List<ChatMessage> messages, List<Map<String, Object>> tools, boolean addGenerationPrompt,
             Map<String, Object> kwargs) {
+        if (isBuiltIn()) return ChatMlTemplate.render(messages, addGenerationPrompt, thinking(kwargs));
+        return renderMaps(messages.stream().map(ChatTemplate::toTemplateMessage).toList(), tools, addGenerationPrompt, kwargs);
+    }
+
+    /** Like {@link #render(List, List, boolean, Map)} for messages as OpenAI-style maps, passed to the template as they are. */
+    public String renderMaps(List<Map<String, Object>> messages, List<Map<String, Object>> tools, boolean addGenerationPrompt,
+            Map<String, Object> kwargs) {
         if (parseError != null) throw parseError.withContext("cannot parse " + origin + ": ");
         if (template == null) {
-            boolean thinking = !Boolean.FALSE.equals(kwargs.get("enable_thinking"));
-            return ChatMlTemplate.render(messages, addGenerationPrompt, thinking);
+            var typed = messages.stream()
+                    .map(m -> new ChatMessage(String.valueOf(m.get("role")), Objects.toString(m.get("content"), "")))
+                    .toList();
+            return ChatMlTemplate.render(typed, addGenerationPrompt, thinking(kwargs));
         }
         try {
-            return template.renderMessages(messages, tools, addGenerationPrompt, kwargs);
+            return template.render(messages, tools, addGenerationPrompt, kwargs);
         } catch (TemplateException e) {
             throw e.withContext("rendering " + origin + " failed: ");
         }
+    }
+
+    private static boolean thinking(Map<String, Object> kwargs) {
+        return !Boolean.FALSE.equals(kwargs.get("enable_thinking"));
     }
 }

@@ -57,27 +57,11 @@ public final class Model implements AutoCloseable {
     private final int contextSize;
     private volatile ChatFormat chatFormat;
 
-    private Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
+    private Model(LanguageModel model, Tokenizer tokenizer, int contextSize, ChatFormat chatFormat) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.contextSize = contextSize;
-        this.chatFormat = ggufChatFormat(model.gguf(), tokenizer);
-    }
-
-    /** The GGUF's {@code tokenizer.chat_template} with its BOS/EOS token texts, or the built-in ChatML when it has none. */
-    private static ChatFormat ggufChatFormat(GgufFile gguf, Tokenizer tokenizer) {
-        try {
-            return ChatFormat.of(gguf.getString("tokenizer.chat_template", null),
-                    tokenText(tokenizer, gguf.getLong("tokenizer.ggml.bos_token_id", -1)),
-                    tokenText(tokenizer, gguf.getLong("tokenizer.ggml.eos_token_id", -1)),
-                    "the GGUF's tokenizer.chat_template");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static String tokenText(Tokenizer tokenizer, long id) {
-        return id >= 0 && id < tokenizer.vocabSize() ? tokenizer.tokenText((int) id) : null;
+        this.chatFormat = chatFormat;
     }
 
     public static Model open(Path path) throws IOException {
@@ -106,7 +90,7 @@ public final class Model implements AutoCloseable {
             }
             int train = model.config().contextLength();
             int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(DEFAULT_CONTEXT, train);
-            return new Model(model, tokenizer, ctx);
+            return new Model(model, tokenizer, ctx, ChatFormat.fromGguf(gguf));
         } catch (IOException | RuntimeException e) {
             tokenizerFuture.cancel(true);
             tokenizerFuture.handle((t, err) -> null).join(); // never unmap while it still reads the file
