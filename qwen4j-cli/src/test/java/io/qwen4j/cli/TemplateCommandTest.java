@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.qwen4j.model.synthetic.RandomModelWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,12 +13,15 @@ class TemplateCommandTest {
     @TempDir
     static Path dir;
 
-    static Path model;
+    private static Path model;
 
-    @BeforeAll
-    static void writeModel() throws Exception {
-        model = dir.resolve("tiny.gguf");
-        RandomModelWriter.write(RandomModelWriter.Spec.tinyQwen3(), model);
+    /** The generated model (whose GGUF carries a plain ChatML template), written on first use. */
+    private static synchronized String model() throws Exception {
+        if (model == null) {
+            model = dir.resolve("tiny.gguf");
+            RandomModelWriter.write(RandomModelWriter.Spec.tinyQwen3(), model);
+        }
+        return model.toString();
     }
 
     private static Path file(String name, String text) throws Exception {
@@ -27,8 +29,8 @@ class TemplateCommandTest {
     }
 
     @Test
-    void printsThePromptOfTheModelsOwnTemplate() {
-        var r = CliTest.run("template", model.toString(), "--system", "Be brief.", "-m", "user=Hi", "-m", "assistant=Hello", "-m", "user=a=b");
+    void printsThePromptOfTheModelsOwnTemplate() throws Exception {
+        var r = CliTest.run("template", model(), "--system", "Be brief.", "-m", "user=Hi", "-m", "assistant=Hello", "-m", "user=a=b");
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n"
                 + "<|im_start|>assistant\nHello<|im_end|>\n<|im_start|>user\na=b<|im_end|>\n<|im_start|>assistant\n");
@@ -52,11 +54,11 @@ class TemplateCommandTest {
     @Test
     void runUsesTheOverrideAndReportsTemplateErrors() throws Exception {
         Path ok = file("ok.jinja", "{% for m in messages %}{{ m.content }}{% endfor %}");
-        var r = CliTest.run("run", model.toString(), "Hello", "--chat-template", ok.toString(), "--temp", "0", "-n", "2", "-t", "1");
+        var r = CliTest.run("run", model(), "Hello", "--chat-template", ok.toString(), "--temp", "0", "-n", "2", "-t", "1");
         assertThat(r.exitCode()).as(r.err()).isZero();
 
         Path bad = file("bad.jinja", "{{ raise_exception('This model needs a system prompt.') }}");
-        r = CliTest.run("run", model.toString(), "Hello", "--chat-template", bad.toString(), "-n", "2", "-t", "1");
+        r = CliTest.run("run", model(), "Hello", "--chat-template", bad.toString(), "-n", "2", "-t", "1");
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("bad.jinja").contains("This model needs a system prompt.");
 
