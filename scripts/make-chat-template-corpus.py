@@ -208,6 +208,12 @@ SNIPPETS = [
     ("syntax_error", "{% if x %}unclosed", {}),
     ("unknown_filter", "{{ 1|nosuchfilter }}", {}),
     ("namespace_kwargs", "{% set ns = namespace(a=1, b='x') %}{{ ns.a }}{{ ns.b }}{{ ns.c is defined }}", {}),
+    ("generators_are_true_and_single_use", "{% set sys = messages|selectattr('role', 'equalto', 'system') %}{{ 'yes' if sys else 'no' }}|{{ sys is iterable }}|{{ sys is sequence }}|{% set us = messages|selectattr('role', 'equalto', 'user') %}{% for m in us %}once{% endfor %}|{% for m in us %}again{% endfor %}|{{ messages|selectattr('role', 'equalto', 'user')|list|length }}|{{ messages|map(attribute='role')|join(',') }}|{% for m in messages|reverse %}{{ m.role }}{% endfor %}|{{ messages|map(attribute='role')|first }}|{{ 'system' in messages|map(attribute='role') }}", {"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}),
+    ("generator_has_no_length", "{{ [1, 2]|select|length }}", {}),
+    ("elif_chain_and_nested_loops", "{% for i in range(4) %}{% if i == 0 %}zero{% elif i == 1 %}one{% elif i is even %}even{% else %}odd{% endif %}{% for j in range(i) %}{{ loop.index }}{{ loop.depth }}{% endfor %};{% endfor %}", {}),
+    ("macro_caller_args", "{% macro list_items(items) %}{% for it in items %}{{ caller(it, loop.index) }}{% endfor %}{% endmacro %}{% call(item, n) list_items(['a', 'b']) %}<{{ n }}:{{ item|upper }}>{% endcall %}", {}),
+    ("message_shapes", "{% for m in messages %}{{ m.role }}:{{ m['content'] is string }}:{{ m.content is none }}:{{ m.tool_calls is defined }}:{{ (m.tool_calls or [])|length }}|{% endfor %}", {"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": None, "tool_calls": [{"type": "function"}]}, {"role": "tool", "content": [{"type": "text", "text": "t"}]}]}),
+    ("percent_and_format_misc", "{{ '%(a)s-%(b)05.1f'|format(a='x', b=3.14159) }}|{{ '%x %o %c %r %%'|format(255, 8, 65, 'q') }}|{{ '%s'|format(none) }}|{{ '%-6s|'|format('ab') }}|{{ '%+d'|format(5) }}", {}),
     ("dict_global_and_literals", "{{ dict(a=1, b=2) }}|{{ {'x': [1, {'y': none}]}['x'][1]['y'] }}|{{ range(3)|list }}|{{ range(1, 10, 3)|list }}", {}),
 ]
 
@@ -233,8 +239,9 @@ def main():
         snippets.append({"id": sid, "source": source, "vars": variables})
         o = {"id": sid}
         try:
+            rest = {k: v for k, v in variables.items() if k != "messages"}
             o["rendered"] = render_hf.compile_template(source).render(
-                messages=[], tools=None, documents=None, add_generation_prompt=False, **variables)
+                messages=variables.get("messages", []), tools=None, documents=None, add_generation_prompt=False, **rest)
         except Exception as e:  # noqa: BLE001 -- the oracle's verdict, whatever it is
             o["error"] = str(e) if isinstance(e, render_hf.jinja2.exceptions.TemplateError) else f"{type(e).__name__}: {e}"
         results.append(o)

@@ -24,7 +24,21 @@ final class Filters {
             "ne", "!=", "lt", "lessthan", "<", "le", "<=", "gt", "greaterthan", ">", "ge", ">=", "in", "divisibleby",
             "odd", "even", "lower", "upper", "escaped", "filter", "test");
 
+    /** Filters that return a Python generator or iterator in Jinja 3.1 (always true, no length, iterable once). */
+    private static final Set<String> GENERATORS = Set.of("map", "select", "reject", "selectattr", "rejectattr", "unique",
+            "batch", "items");
+
     static Object filter(Interpreter in, String name, Object value, List<Object> args, Map<String, Object> kwargs) {
+        Object result = apply(in, name, value, args, kwargs);
+        if (GENERATORS.contains(name) || (name.equals("reverse") && !(value instanceof String))) {
+            @SuppressWarnings("unchecked")
+            List<Object> items = (List<Object>) result;
+            return new Generator(name, items);
+        }
+        return result;
+    }
+
+    private static Object apply(Interpreter in, String name, Object value, List<Object> args, Map<String, Object> kwargs) {
         var a = new Methods.Args(name, args, kwargs);
         return switch (name) {
             case "length", "count" -> (long) Py.len(value);
@@ -368,7 +382,7 @@ final class Filters {
             case "string" -> value instanceof String;
             case "mapping" -> value instanceof Map<?, ?>;
             case "iterable" -> value instanceof List<?> || value instanceof Map<?, ?> || value instanceof String
-                    || value instanceof Undefined;
+                    || value instanceof Undefined || value instanceof Generator;
             case "sequence" -> value instanceof List<?> || value instanceof Map<?, ?> || value instanceof String
                     || value instanceof Undefined;
             case "callable" -> value instanceof PyCallable;

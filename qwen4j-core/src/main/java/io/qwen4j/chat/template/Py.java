@@ -30,6 +30,7 @@ final class Py {
             case Namespace n -> "Namespace";
             case Undefined u -> "Undefined";
             case Interpreter.Loop l -> "LoopContext";
+            case Generator g -> "generator";
             case PyCallable c -> "function";
             default -> v.getClass().getSimpleName();
         };
@@ -240,6 +241,7 @@ final class Py {
             case List<?> l -> new ArrayList<>(l);
             case Map<?, ?> m -> new ArrayList<>(m.keySet());
             case String s -> new ArrayList<>(s.codePoints().mapToObj(Character::toString).toList());
+            case Generator g -> g.consume();
             case Undefined u -> new ArrayList<>();
             case null, default -> throw typeError("'" + typeName(v) + "' object is not iterable");
         };
@@ -253,6 +255,7 @@ final class Py {
             }
             case Map<?, ?> m -> m.containsKey(item) || m.keySet().stream().anyMatch(k -> eq(k, item));
             case List<?> l -> l.stream().anyMatch(x -> eq(x, item));
+            case Generator g -> g.consume().stream().anyMatch(x -> eq(x, item));
             case Undefined u -> false;
             case null, default -> throw typeError("argument of type '" + typeName(container) + "' is not iterable");
         };

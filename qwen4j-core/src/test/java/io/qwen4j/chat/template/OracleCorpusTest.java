@@ -95,7 +95,8 @@ class OracleCorpusTest {
         return list(json("snippets.json"), "snippets").stream().map(s -> DynamicTest.dynamicTest((String) s.get("id"), () -> {
             String source = (String) s.get("source");
             var vars = (Map<String, Object>) s.get("vars");
-            check(expected.get(s.get("id")), source, () -> ChatTemplate.parse(source).render(List.of(), null, false, vars));
+            var messages = (List<Map<String, Object>>) vars.getOrDefault("messages", List.of());
+            check(expected.get(s.get("id")), source, () -> ChatTemplate.parse(source).render(messages, null, false, vars));
         }));
     }
 
