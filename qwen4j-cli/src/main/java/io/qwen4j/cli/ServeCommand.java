@@ -40,10 +40,13 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
+    @Mixin
+    ChatTemplateOption chatTemplate;
+
     @Override
     public Integer call() throws Exception {
         String id = name != null ? name : model.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
-        try (Model m = modelOptions.open(model);
+        try (Model m = chatTemplate.applyTo(modelOptions.open(model));
              var server = ApiServer.start(m, id, new ApiServer.Config(host, port, apiKey, insecure, 8 << 20)
                      .withParallel(parallel, queue != null ? queue : 4 * parallel))) {
             System.err.printf("qwen4j: serving '%s' at http://%s:%d (OpenAI: /v1, Ollama: /api; context %d tokens, %d parallel); Ctrl-C stops%n",

@@ -14,7 +14,7 @@ public final class ChatMlTemplate {
     public static String render(List<ChatMessage> messages, boolean addGenerationPrompt, boolean enableThinking) {
         var sb = new StringBuilder();
         for (ChatMessage m : messages) {
-            sb.append("<|im_start|>").append(m.role()).append('\n').append(m.content()).append("<|im_end|>\n");
+            sb.append("<|im_start|>").append(m.role()).append('\n').append(m.content() == null ? "" : m.content()).append("<|im_end|>\n");
         }
         if (addGenerationPrompt) {
             sb.append("<|im_start|>assistant\n");

@@ -1,7 +1,6 @@
 package io.qwen4j.engine;
 
 import io.qwen4j.chat.ChatMessage;
-import io.qwen4j.chat.ChatMlTemplate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +43,7 @@ public final class ChatSession {
     public Generation send(String userMessage, GenerationRequest request) {
         var turn = new ArrayList<>(messages);
         turn.add(ChatMessage.user(userMessage));
-        int[] prompt = session.model().tokenizer().encode(ChatMlTemplate.render(turn, true, thinking));
+        int[] prompt = session.model().tokenizer().encode(session.model().chatFormat().render(turn, true, thinking));
         Generation g = session.generate(prompt, request);
         messages.add(ChatMessage.user(userMessage));
         g.onDone(done -> messages.add(ChatMessage.assistant(done.text())));

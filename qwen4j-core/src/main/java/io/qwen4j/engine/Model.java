@@ -1,7 +1,7 @@
 package io.qwen4j.engine;
 
+import io.qwen4j.chat.ChatFormat;
 import io.qwen4j.chat.ChatMessage;
-import io.qwen4j.chat.ChatMlTemplate;
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.model.Architectures;
 import io.qwen4j.model.LanguageModel;
@@ -55,11 +55,13 @@ public final class Model implements AutoCloseable {
     private final LanguageModel model;
     private final Tokenizer tokenizer;
     private final int contextSize;
+    private volatile ChatFormat chatFormat;
 
-    private Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
+    private Model(LanguageModel model, Tokenizer tokenizer, int contextSize, ChatFormat chatFormat) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.contextSize = contextSize;
+        this.chatFormat = chatFormat;
     }
 
     public static Model open(Path path) throws IOException {
@@ -88,7 +90,7 @@ public final class Model implements AutoCloseable {
             }
             int train = model.config().contextLength();
             int ctx = options.contextSize() > 0 ? options.contextSize() : Math.min(DEFAULT_CONTEXT, train);
-            return new Model(model, tokenizer, ctx);
+            return new Model(model, tokenizer, ctx, ChatFormat.fromGguf(gguf));
         } catch (IOException | RuntimeException e) {
             tokenizerFuture.cancel(true);
             tokenizerFuture.handle((t, err) -> null).join(); // never unmap while it still reads the file
@@ -125,6 +127,16 @@ public final class Model implements AutoCloseable {
         return model.gguf();
     }
 
+    /** How chats become prompts: the GGUF's chat template, or the built-in ChatML when the file has none. */
+    public ChatFormat chatFormat() {
+        return chatFormat;
+    }
+
+    /** Replaces the chat format, e.g. with a template file the user gives; applies to prompts rendered from now on. */
+    public void setChatFormat(ChatFormat format) {
+        this.chatFormat = java.util.Objects.requireNonNull(format, "format");
+    }
+
     /** Tokens each new session can hold. */
     public int contextSize() {
         return contextSize;
@@ -157,7 +169,7 @@ public final class Model implements AutoCloseable {
 
     /** The tokens of a conversation rendered with the chat template, ending with the assistant's turn opened. */
     public int[] chatPrompt(List<ChatMessage> messages, boolean thinking) {
-        return tokenizer.encode(ChatMlTemplate.render(messages, true, thinking));
+        return tokenizer.encode(chatFormat.render(messages, true, thinking));
     }
 
     @Override
