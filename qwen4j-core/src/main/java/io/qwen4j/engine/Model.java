@@ -169,9 +169,19 @@ public final class Model implements AutoCloseable {
 
     /** The tokens of a conversation rendered with the chat template, ending with the assistant's turn opened. */
     public int[] chatPrompt(List<ChatMessage> messages, boolean thinking) {
-        return tokenizer.encode(chatFormat.render(messages, true, thinking));
+        return renderChat(messages, null, thinking).tokens();
     }
 
+    /**
+     * A conversation with the tools offered to the model (OpenAI-style function definitions as maps, or null),
+     * rendered with the chat template and tokenized.
+     *
+     * @throws io.qwen4j.chat.template.TemplateException when the template refuses the conversation
+     */
+    public ChatPrompt renderChat(List<ChatMessage> messages, List<java.util.Map<String, Object>> tools, boolean thinking) {
+        String text = chatFormat.render(messages, tools, true, java.util.Map.of("enable_thinking", thinking));
+        return new ChatPrompt(text, tokenizer.encode(text));
+    }
     @Override
     public void close() {
         model.close();

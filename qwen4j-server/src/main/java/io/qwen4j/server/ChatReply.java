@@ -26,9 +26,10 @@ public final class ChatReply {
     public record Piece(List<OutputEvent> events, List<TokenLogprobs> logprobs) {}
 
     private final Generation generation;
-    private final OutputParser parser;
+    private final OutputParser parser; // null: the text is passed through as content
     private final String prefill;
     private final List<TokenLogprobs> allLogprobs = new ArrayList<>();
+    private final StringBuilder rawText = new StringBuilder();
     private GenerationEvent.Done done;
     private ParsedOutput output;
 
@@ -38,14 +39,25 @@ public final class ChatReply {
      */
     public ChatReply(Generation generation, OutputParserOptions options, String prefill) {
         this.generation = generation;
-        this.parser = new OutputParser(options);
+        this.parser = options == null ? null : new OutputParser(options);
         this.prefill = prefill;
+    }
+
+    /** A raw completion: all text is content, nothing is parsed. */
+    public static ChatReply plain(Generation generation) {
+        return new ChatReply(generation, null, "");
+    }
+
+    private List<OutputEvent> feed(String text) {
+        if (parser != null) return parser.feed(text);
+        if (!text.isEmpty()) rawText.append(text);
+        return text.isEmpty() ? List.of() : List.of(new OutputEvent.ContentDelta(text));
     }
 
     /** Runs the generation to its end, handing each non-empty piece to {@code sink}; returns the final event. */
     public GenerationEvent.Done stream(Consumer<Piece> sink) {
         var held = new ArrayList<TokenLogprobs>();
-        if (!prefill.isEmpty()) emit(sink, parser.feed(prefill), held);
+        if (!prefill.isEmpty()) emit(sink, feed(prefill), held);
         while (generation.hasNext()) {
             switch (generation.next()) {
                 case GenerationEvent.Token t -> {
@@ -53,14 +65,14 @@ public final class ChatReply {
                         held.add(t.logprobs());
                         allLogprobs.add(t.logprobs());
                     }
-                    emit(sink, parser.feed(t.text()), held);
+                    emit(sink, feed(t.text()), held);
                 }
                 case GenerationEvent.Done d -> done = d;
             }
         }
-        emit(sink, parser.flush(), held);
+        if (parser != null) emit(sink, parser.flush(), held);
         if (!held.isEmpty()) sink.accept(new Piece(List.of(), List.copyOf(held)));
-        output = parser.finish();
+        output = parser != null ? parser.finish() : new ParsedOutput(rawText.toString(), "", List.of());
         return done;
     }
 

@@ -1,7 +1,9 @@
 package io.qwen4j.server;
 
-import io.qwen4j.chat.ChatMessage;
+import io.qwen4j.chat.parse.OutputParserOptions;
+import io.qwen4j.chat.template.TemplateException;
 import io.qwen4j.engine.BatchScheduler;
+import io.qwen4j.engine.ChatPrompt;
 import io.qwen4j.engine.ContextOverflowException;
 import io.qwen4j.engine.FinishReason;
 import io.qwen4j.engine.Generation;
@@ -9,7 +11,6 @@ import io.qwen4j.engine.GenerationEvent;
 import io.qwen4j.engine.GenerationRequest;
 import io.qwen4j.engine.Model;
 import io.qwen4j.engine.QueueFullException;
-import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -33,9 +34,35 @@ public final class Generations implements AutoCloseable {
         return scheduler;
     }
 
-    public Generation chat(List<ChatMessage> messages, boolean thinking, GenerationRequest request) {
-        if (messages.isEmpty()) throw ApiException.badRequest("messages", "'messages' must not be empty");
-        return start(() -> scheduler.chat(messages, thinking, request));
+    /**
+     * Starts the assistant's reply to a conversation, read back as content, reasoning and tool calls. A required or
+     * named tool choice is enforced by opening the call in the prompt (thinking is then skipped, since the reply
+     * must begin with the call): the model continues from {@code <tool_call>} (and the function name when named).
+     */
+    public ChatReply chat(ChatInput input, GenerationRequest request) {
+        if (input.messages().isEmpty()) throw ApiException.badRequest("messages", "'messages' must not be empty");
+        boolean tools = input.toolsOffered();
+        boolean forced = input.toolChoice() instanceof ChatInput.ToolChoice.Required || input.toolChoice() instanceof ChatInput.ToolChoice.Named;
+        ChatPrompt prompt;
+        try {
+            prompt = model.renderChat(input.messages(), tools ? input.tools() : null, input.thinking() && !forced);
+        } catch (TemplateException e) {
+            throw ApiException.badRequest("messages", e.getMessage());
+        }
+        String prefill = forced ? toolCallOpening(input.toolChoice()) : "";
+        int[] tokens = prefill.isEmpty() ? prompt.tokens() : model.tokenizer().encode(prompt.text() + prefill);
+        Generation g = start(() -> scheduler.submit(tokens, request));
+        boolean reasoning = prompt.startsInReasoning() && !forced;
+        var options = tools ? OutputParserOptions.withTools(reasoning, input.toolSchemas()) : OutputParserOptions.of(reasoning);
+        return new ChatReply(g, options, prefill);
+    }
+
+    /** The start of a tool call in the format the model's template teaches. */
+    private String toolCallOpening(ChatInput.ToolChoice choice) {
+        if (!(choice instanceof ChatInput.ToolChoice.Named(String name))) return "<tool_call>\n";
+        return model.chatFormat().xmlToolCalls()
+                ? "<tool_call>\n<function=" + name + ">\n"
+                : "<tool_call>\n{\"name\": \"" + name.replace("\\", "\\\\").replace("\"", "\\\"") + "\", \"arguments\": ";
     }
 
     public Generation complete(String prompt, GenerationRequest request) {

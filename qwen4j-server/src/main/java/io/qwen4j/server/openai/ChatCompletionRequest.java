@@ -9,12 +9,12 @@ import io.qwen4j.chat.ChatMessage;
 import io.qwen4j.engine.GenerationRequest;
 import io.qwen4j.sampling.SamplingOptions;
 import io.qwen4j.server.ApiException;
+import io.qwen4j.server.ChatInput;
 import io.qwen4j.server.JsonFields;
 import java.util.List;
 
 /** The fields of an OpenAI chat completion request this server honours, validated with errors naming the field. */
-record ChatCompletionRequest(String model, List<ChatMessage> messages, boolean stream, boolean includeUsage,
-                             boolean thinking, GenerationRequest generation) {
+record ChatCompletionRequest(String model, ChatInput input, boolean stream, boolean includeUsage, GenerationRequest generation) {
 
     /** The sampling and length fields chat and text completions share. */
     static GenerationRequest generationRequest(JsonNode root) {
@@ -72,6 +72,7 @@ record ChatCompletionRequest(String model, List<ChatMessage> messages, boolean s
             }
             if (effort.equals("none")) thinking = false;
         }
-        return new ChatCompletionRequest(model, messages, stream, includeUsage, thinking, generation);
+        var input = new ChatInput(messages, JsonFields.tools(root), JsonFields.toolChoice(root), thinking);
+        return new ChatCompletionRequest(model, input, stream, includeUsage, generation);
     }
 }
