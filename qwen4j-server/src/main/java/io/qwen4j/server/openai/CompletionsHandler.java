@@ -9,7 +9,9 @@ import com.sun.net.httpserver.HttpExchange;
 import io.qwen4j.engine.Generation;
 import io.qwen4j.engine.GenerationEvent;
 import io.qwen4j.engine.GenerationRequest;
+import io.qwen4j.sampling.TokenLogprobs;
 import io.qwen4j.server.ApiException;
+import io.qwen4j.tokenizer.Tokenizer;
 import io.qwen4j.server.Generations;
 import io.qwen4j.server.HttpExchanges;
 import io.qwen4j.server.JsonFields;
@@ -22,9 +24,12 @@ public final class CompletionsHandler {
     private final Generations generations;
     private final String modelName;
 
+    private final Tokenizer tokenizer;
+
     public CompletionsHandler(Generations generations, String modelName) {
         this.generations = generations;
         this.modelName = modelName;
+        this.tokenizer = generations.model().tokenizer();
     }
 
     public void handle(HttpExchange ex, byte[] body) throws IOException {
@@ -46,6 +51,11 @@ public final class CompletionsHandler {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(null, e.getMessage());
         }
+        Integer logprobs = JsonFields.integer(root, "logprobs");
+        if (logprobs != null) {
+            if (logprobs < 0 || logprobs > 5) throw ApiException.badRequest("logprobs", "'logprobs' must be in 0..5");
+            request = request.withLogprobs(logprobs);
+        }
         boolean echo = JsonFields.bool(root, "echo", false);
         Generation generation = generations.complete(prompt, request);
         String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
@@ -54,22 +64,28 @@ public final class CompletionsHandler {
             JsonNode so = root.get("stream_options");
             stream(ex, generation, echo ? prompt : "", so != null && so.isObject() && JsonFields.bool(so, "include_usage", false), id, created);
         } else {
-            GenerationEvent.Done done = Generations.await(generation);
+            var lps = new java.util.ArrayList<TokenLogprobs>();
+            GenerationEvent.Done done = generation.stream(e -> {
+                if (e instanceof GenerationEvent.Token t && t.logprobs() != null) lps.add(t.logprobs());
+            });
+            Generations.checkNotFailed(generation, done);
             ObjectNode out = envelope(id, created, "text_completion", modelName);
-            choice(out, (echo ? prompt : "") + done.text(), finishReason(done.reason()));
+            ObjectNode c = choice(out, (echo ? prompt : "") + done.text(), finishReason(done.reason()));
+            if (logprobs != null) OpenAiShapes.completionLogprobs(c, lps, tokenizer, echo ? prompt.length() : 0);
             OpenAiShapes.usage(out.putObject("usage"), done);
             OpenAiShapes.timings(out, done);
             HttpExchanges.json(ex, 200, out);
         }
     }
 
-    private static void choice(ObjectNode out, String text, String finish) {
+    private static ObjectNode choice(ObjectNode out, String text, String finish) {
         ObjectNode c = out.putArray("choices").addObject();
         c.put("index", 0);
         c.put("text", text);
         c.putNull("logprobs");
         if (finish == null) c.putNull("finish_reason");
         else c.put("finish_reason", finish);
+        return c;
     }
 
     private void stream(HttpExchange ex, Generation generation, String echo, boolean includeUsage, String id, long created) throws IOException {
@@ -84,9 +100,10 @@ public final class CompletionsHandler {
             while (generation.hasNext()) {
                 switch (generation.next()) {
                     case GenerationEvent.Token t -> {
-                        if (t.text().isEmpty()) continue;
+                        if (t.text().isEmpty() && t.logprobs() == null) continue;
                         ObjectNode c = envelope(id, created, "text_completion", modelName);
-                        choice(c, t.text(), null);
+                        ObjectNode ch = choice(c, t.text(), null);
+                        if (t.logprobs() != null) OpenAiShapes.completionLogprobs(ch, java.util.List.of(t.logprobs()), tokenizer, 0);
                         HttpExchanges.event(out, c.toString());
                     }
                     case GenerationEvent.Done d -> done = d;
