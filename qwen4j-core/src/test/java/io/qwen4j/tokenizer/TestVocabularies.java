@@ -66,7 +66,7 @@ final class TestVocabularies {
 
     private static Tokenizer withoutAddedAfter(Tokenizer t, int lastId, PreTokenizer preTokenizer) {
         var v = t.vocabulary();
-        int size = Math.min(v.tokens().size(), lastId + 1);
+        int size = (int) Math.min(v.tokens().size(), lastId + 1L);
         var cut = new Vocabulary(v.tokens().subList(0, size), java.util.Arrays.copyOf(v.tokenTypes(), size), v.merges(),
                 -1, -1, -1, -1, false);
         return Tokenizer.create(cut, preTokenizer);
