@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Reads a Hugging Face {@code tokenizer.json} of Qwen's shape: a byte-level BPE model (merges as
@@ -64,19 +63,29 @@ public final class TokenizerJson {
             throw new IllegalArgumentException("model.ignore_merges is not supported");
         }
 
-        var byId = new TreeMap<Integer, String>();
-        var types = new TreeMap<Integer, Integer>();
         var vocab = object(model, "vocab");
-        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
-            int id = id(e.getValue(), "model.vocab['" + e.getKey() + "']");
-            byId.put(id, e.getKey());
-            types.put(id, Vocabulary.NORMAL);
-        }
         JsonNode added = root.path("added_tokens");
+        int maxId = -1;
+        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+            maxId = Math.max(maxId, id(e.getValue(), "model.vocab['" + e.getKey() + "']"));
+        }
+        for (int i = 0; i < added.size(); i++) {
+            maxId = Math.max(maxId, id(added.get(i).path("id"), "added_tokens[" + i + "].id"));
+        }
+        int entries = vocab.size() + added.size();
+        if (maxId >= 2 * entries + 65536) {
+            throw new IllegalArgumentException("token id " + maxId + " leaves most ids of the vocabulary unused ("
+                    + entries + " tokens)");
+        }
+        var byId = new String[maxId + 1];
+        int[] tokenTypes = new int[maxId + 1];
+        for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+            byId[e.getValue().asInt()] = e.getKey();
+            tokenTypes[e.getValue().asInt()] = Vocabulary.NORMAL;
+        }
         for (int i = 0; i < added.size(); i++) {
             JsonNode t = added.get(i);
             String where = "added_tokens[" + i + "]";
-            int id = id(t.path("id"), where + ".id");
             if (!t.path("content").isTextual()) {
                 throw new IllegalArgumentException(where + ".content is missing");
             }
@@ -86,19 +95,17 @@ public final class TokenizerJson {
                             + ", which is not supported");
                 }
             }
-            byId.put(id, t.path("content").asText());
-            types.put(id, t.path("special").asBoolean(false) ? Vocabulary.CONTROL : Vocabulary.USER_DEFINED);
+            int id = t.path("id").asInt();
+            byId[id] = t.path("content").asText();
+            tokenTypes[id] = t.path("special").asBoolean(false) ? Vocabulary.CONTROL : Vocabulary.USER_DEFINED;
         }
-        int size = byId.isEmpty() ? 0 : byId.lastKey() + 1;
-        if (size > 2 * byId.size() + 65536) {
-            throw new IllegalArgumentException("token id " + byId.lastKey() + " leaves most ids of the vocabulary unused ("
-                    + byId.size() + " tokens)");
-        }
-        var tokens = new ArrayList<String>(size);
-        int[] tokenTypes = new int[size];
-        for (int id = 0; id < size; id++) {
-            tokens.add(byId.getOrDefault(id, "[PAD" + id + "]"));
-            tokenTypes[id] = types.getOrDefault(id, Vocabulary.UNUSED);
+        var tokens = new ArrayList<String>(byId.length);
+        for (int id = 0; id < byId.length; id++) {
+            if (byId[id] == null) {
+                byId[id] = "[PAD" + id + "]";
+                tokenTypes[id] = Vocabulary.UNUSED;
+            }
+            tokens.add(byId[id]);
         }
 
         JsonNode mergesNode = model.path("merges");
