@@ -58,6 +58,28 @@ class HuggingFaceOracleTest {
         checkIds(TestVocabularies.qwen3WithQwen35PreTokenizer(), "qwen35pre", true);
     }
 
+    /** The piece cache is shared without locks: threads encoding at once, in different orders, still agree. */
+    @Test
+    void concurrentEncodingAgrees() throws InterruptedException {
+        var tokenizer = TestVocabularies.qwen3Json();
+        var mismatches = java.util.Collections.synchronizedList(new ArrayList<String>());
+        var threads = new ArrayList<Thread>();
+        for (int t = 0; t < 4; t++) {
+            int offset = t * INPUTS.size() / 4;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int k = 0; k < 3 * INPUTS.size(); k++) {
+                    int i = (offset + k * 7) % INPUTS.size();
+                    compare(mismatches, i, "concurrent", ids(EXPECTED.get(i).get("qwen3.special")),
+                            tokenizer.encode(INPUTS.get(i), AddedTokens.ALL));
+                }
+            }));
+        }
+        for (var thread : threads) {
+            thread.join();
+        }
+        assertThat(mismatches).isEmpty();
+    }
+
     @Test
     void preTokenizerPieces() {
         var mismatches = new ArrayList<String>();
