@@ -1,8 +1,10 @@
 package io.qwen4j.tokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Splits text at occurrences of added tokens, leftmost match first and the longest token at that position,
@@ -25,7 +27,7 @@ final class AddedTokenMatcher {
 
     /** A matcher for the tokens {@code ids} whose texts are {@code texts.get(id)}; empty texts are ignored. */
     AddedTokenMatcher(List<String> texts, int[] ids) {
-        var byFirst = new java.util.TreeMap<Character, List<Integer>>();
+        var byFirst = new TreeMap<Character, List<Integer>>();
         for (int id : ids) {
             String t = texts.get(id);
             if (!t.isEmpty()) {
@@ -59,7 +61,7 @@ final class AddedTokenMatcher {
             if (!isFirst[c]) {
                 continue;
             }
-            int k = java.util.Arrays.binarySearch(firstChars, c);
+            int k = Arrays.binarySearch(firstChars, c);
             String[] texts = candidates[k];
             for (int j = 0; j < texts.length; j++) {
                 if (text.startsWith(texts[j], i)) {

@@ -2,6 +2,7 @@ package io.qwen4j.tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Qwen's regex pre-tokenizer, written as a scanner that reproduces the regex's leftmost-alternative,
@@ -52,13 +53,13 @@ public enum PreTokenizer {
     }
 
     /** The pre-tokenizer whose regex is {@code pattern}, if it is one of Qwen's. */
-    public static java.util.Optional<PreTokenizer> forRegex(String pattern) {
+    public static Optional<PreTokenizer> forRegex(String pattern) {
         for (var p : values()) {
             if (p.regex.equals(pattern)) {
-                return java.util.Optional.of(p);
+                return Optional.of(p);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The pieces of {@code text}, in order; they concatenate back to {@code text}. */
