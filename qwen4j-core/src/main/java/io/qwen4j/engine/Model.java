@@ -75,7 +75,7 @@ public final class Model implements AutoCloseable {
         // Building the tokenizer (150K tokens and merges) and mapping the weights are independent: overlap them.
         var tokenizerFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return Tokenizer.create(GgufVocabulary.read(gguf));
+                return GgufVocabulary.tokenizer(gguf);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
