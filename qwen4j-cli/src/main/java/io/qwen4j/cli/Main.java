@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "qwen4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run Qwen models from GGUF files, in pure Java.",
         subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, LogitsCommand.class,
-                DemoCommand.class, RandomModelCommand.class, BenchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, RandomModelCommand.class, BenchCommand.class, ServeCommand.class, QuantizeCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
