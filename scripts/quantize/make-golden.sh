@@ -8,6 +8,7 @@
 #    model's sha256 (<name>.sha256), each output's sha256 (golden.tsv) and, for the mixes, each tensor's type in
 #    the output (<name>.<recipe>.types). ModelQuantizerLlamaIdentityTest compares against them.
 #
+# MAKE_GGUF: the llama.cpp-peer tooling's make_gguf.py (optional, for the MoE and hybrid rule cases of step 3).
 # LLAMA_CPP_DIR: a llama.cpp source tree built with cmake into build/ (default: the llama.cpp peer checkout).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -47,3 +48,39 @@ grep -v '^#' "$OUT/models.tsv" | while IFS=$'\t' read -r name arch type hidden l
   done
   echo "$name: ok"
 done
+
+# 3. Mix rules on shapes too large to quantize in a test or that RandomModelWriter cannot write (MoE, hybrid):
+#    llama-quantize --dry-run lists each tensor's type; TensorTypeChooserTest replays the choice from names and
+#    shapes. The MoE and Qwen3.5 models come from the llama.cpp-peer tooling's make_gguf.py (MAKE_GGUF).
+RULES="$ROOT/qwen4j-core/src/test/resources/quantize/rules"
+mkdir -p "$RULES"
+: > "$RULES/index.txt"
+plan_case() { # NAME MODEL RECIPE...
+  local name="$1" model="$2" meta arch layers experts
+  shift 2
+  meta="$("$ROOT/qwen4j" inspect --no-tensors "$model")"
+  arch="$(awk '$1 == "general.architecture" {gsub(/"/, "", $2); print $2}' <<<"$meta")"
+  layers="$(awk -v k="$arch.block_count" '$1 == k {print $2}' <<<"$meta")"
+  experts="$(awk -v k="$arch.expert_count" '$1 == k {print $2}' <<<"$meta")"
+  for recipe in "$@"; do
+    { echo "# arch=$arch layers=$layers experts=${experts:-0}"
+      "$LQ" --dry-run "$model" "$recipe" 2>&1 | python3 "$ROOT/scripts/quantize/dry_run_plan.py"; } > "$RULES/$name.$recipe.plan"
+    echo "$name.$recipe.plan" >> "$RULES/index.txt"
+  done
+  echo "$name: ok"
+}
+"$ROOT/qwen4j" random-model "$WORK/qwen2-80.gguf" --arch qwen2 --hidden 256 --layers 80 --heads 4 --kv-heads 2 \
+  --head-dim 64 --ffn 256 --seed 1 >/dev/null
+plan_case qwen2-80-layers "$WORK/qwen2-80.gguf" Q4_K_M Q4_K_S Q5_K_M Q5_K_S Q6_K Q4_0 Q8_0
+rm -f "$WORK/qwen2-80.gguf"
+if [ -n "${MAKE_GGUF:-}" ]; then
+  python3 "$MAKE_GGUF" --preset qwen3moe-tiny --experts 8 --experts-used 2 --hidden 256 --layers 8 --heads 4 --kv-heads 2 \
+    --head-dim 64 --expert-ffn 256 --tokenizer synthetic --type f32 -o "$WORK/moe8.gguf" >/dev/null
+  plan_case qwen3moe-8-experts "$WORK/moe8.gguf" Q4_K_M Q4_K_S Q5_K_M
+  python3 "$MAKE_GGUF" --preset qwen35-tiny --hidden 256 --layers 8 --tokenizer synthetic --type f32 -o "$WORK/q35.gguf" >/dev/null
+  plan_case qwen35-hybrid "$WORK/q35.gguf" Q4_K_M Q5_K_M
+  python3 "$MAKE_GGUF" --preset qwen35moe-tiny --hidden 256 --layers 4 --tokenizer synthetic --type f32 -o "$WORK/q35moe.gguf" >/dev/null
+  plan_case qwen35moe "$WORK/q35moe.gguf" Q4_K_M
+else
+  echo "MAKE_GGUF not set: skipping the MoE and hybrid rule cases" >&2
+fi

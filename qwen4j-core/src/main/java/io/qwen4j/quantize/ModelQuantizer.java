@@ -68,8 +68,7 @@ public final class ModelQuantizer {
         String arch = in.getString("general.architecture");
         int layers = in.getInt(arch + ".block_count");
         int experts = in.getInt(arch + ".expert_count", 0);
-        // llama.cpp marks Qwen2 with 80 layers (Qwen2/2.5-72B) LLM_TYPE_70B, which gives attn_v more bits (models/qwen2.cpp)
-        var facts = new TensorTypeChooser.ModelFacts(layers, experts, arch.equals("qwen2") && layers == 80);
+        var facts = TensorTypeChooser.ModelFacts.of(arch, layers, experts);
         List<GgmlType> types = TensorTypeChooser.choose(tensors, recipe, pure, facts);
         var plan = new ArrayList<TensorPlan>(tensors.size());
         for (int i = 0; i < tensors.size(); i++) {

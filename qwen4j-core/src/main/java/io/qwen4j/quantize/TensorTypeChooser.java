@@ -14,7 +14,12 @@ import java.util.List;
 final class TensorTypeChooser {
 
     /** The model facts the rules read: block_count, expert_count, and llama.cpp's LLM_TYPE_70B (Qwen2 with 80 layers). */
-    record ModelFacts(int layers, int experts, boolean is70B) {}
+    record ModelFacts(int layers, int experts, boolean is70B) {
+        static ModelFacts of(String architecture, int layers, int experts) {
+            // llama.cpp marks Qwen2 with 80 layers (Qwen2/2.5-72B) LLM_TYPE_70B, which gives attn_v more bits (models/qwen2.cpp)
+            return new ModelFacts(layers, experts, architecture.equals("qwen2") && layers == 80);
+        }
+    }
 
     private enum Category { TOKEN_EMBD, ATTENTION_Q, ATTENTION_V, ATTENTION_K, ATTENTION_QKV, ATTENTION_KV_B,
         ATTENTION_OUTPUT, FFN_UP, FFN_GATE, FFN_DOWN, OUTPUT, OTHER }
