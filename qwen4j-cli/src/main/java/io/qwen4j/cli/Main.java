@@ -21,7 +21,8 @@ public final class Main implements Runnable {
         var cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // Expected failures (bad file, overflow) get one clear line, not a stack trace.
-            String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            String msg = ex instanceof java.nio.file.NoSuchFileException nsf ? "no such file or directory: " + nsf.getFile()
+                    : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             commandLine.getErr().println("error: " + msg);
             if (System.getenv("QWEN4J_DEBUG") != null) ex.printStackTrace(commandLine.getErr());
             return 1;

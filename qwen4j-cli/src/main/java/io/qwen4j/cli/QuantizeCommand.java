@@ -5,6 +5,7 @@ import io.qwen4j.quantize.Recipe;
 import io.qwen4j.tensor.Parallel;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -39,6 +40,8 @@ final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Recipe recipe = Recipe.parse(type);
+        Path dir = out.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("cannot write " + out + ": the directory " + dir + " does not exist");
         int n = threads > 0 ? threads : Parallel.defaultThreads();
         PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null;

@@ -174,6 +174,11 @@ class CliTest {
         assertThat(again.err()).contains("already quantized", "Q8_0", "F32, F16 or BF16");
         assertThat(dir.resolve("y.gguf")).doesNotExist();
 
+        var missing = run("quantize", dir.resolve("missing.gguf").toString(), dir.resolve("z.gguf").toString(), "Q8_0");
+        assertThat(missing.err()).contains("no such file or directory", "missing.gguf");
+        var noDir = run("quantize", model.toString(), dir.resolve("no/such/dir/z.gguf").toString(), "Q8_0");
+        assertThat(noDir.err()).contains("does not exist");
+
         var same = run("quantize", model.toString(), model.toString(), "Q8_0");
         assertThat(same.exitCode()).isNotZero();
         assertThat(same.err()).contains("must differ");

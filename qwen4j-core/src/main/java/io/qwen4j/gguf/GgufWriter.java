@@ -125,7 +125,8 @@ public final class GgufWriter {
 
     public void write(Path path) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".part");
+        // createFile, not createTempFile: the file gets the usual permissions (umask), not owner-only
+        Path tmp = Files.createFile(dir.resolve("." + path.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".part"));
         try {
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 write(os);

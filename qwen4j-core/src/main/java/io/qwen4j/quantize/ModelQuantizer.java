@@ -95,6 +95,8 @@ public final class ModelQuantizer {
                 String key = e.getKey();
                 // llama-quantize sets these two last (gguf_set_val_u32 removes and appends) and drops the split keys
                 if (key.equals("general.quantization_version") || key.equals("general.file_type") || key.startsWith("split.")) continue;
+                // Kept, and honoured. (llama-quantize copies the key but pads to 32 regardless, since gguf_set_kv does not
+                // update the context's alignment; its output then contradicts its own key. Inputs with the default match.)
                 if (key.equals("general.alignment")) writer.alignment((int) gguf.alignment());
                 writer.put(key, e.getValue());
             }
