@@ -44,7 +44,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException("cannot write " + out + ": the directory " + dir + " does not exist");
         int n = threads > 0 ? threads : Parallel.defaultThreads();
         PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null;
+        boolean terminal = System.console() != null && System.console().isTerminal();
         long start = System.nanoTime();
         var result = ModelQuantizer.quantize(in, out, recipe, pure, n, p -> {
             double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);

@@ -8,6 +8,7 @@ import io.qwen4j.tensor.GgmlType;
 import io.qwen4j.tensor.Parallel;
 import io.qwen4j.tensor.Quantizer;
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -127,10 +128,11 @@ public final class ModelQuantizer {
     }
 
     /** Converts the rows of one F32/F16/BF16 tensor to its planned type, split over the pool. */
-    private static MemorySegment encode(MemorySegment src, TensorPlan p, java.lang.foreign.Arena arena, Parallel pool) {
-        int cols = Math.toIntExact(p.shape()[0]);
+    private static MemorySegment encode(MemorySegment src, TensorPlan p, Arena arena, Parallel pool) {
         long elements = 1;
         for (long d : p.shape()) elements *= d;
+        if (elements == 0) return arena.allocate(0);
+        int cols = Math.toIntExact(p.shape()[0]);
         int rows = Math.toIntExact(elements / cols);
         long rowIn = p.from().bytesFor(cols);
         long rowOut = p.to().bytesFor(cols);

@@ -150,8 +150,10 @@ final class KQuants {
         float iscale = nmax / (max - min);
         float scale = 1 / iscale;
         float bestError = 0;
+        float[] shifted = new float[n]; // x - min as C recomputes it in every trial (min moves with the best fit)
+        for (int i = 0; i < n; i++) shifted[i] = x[o + i] - min;
         for (int i = 0; i < n; i++) {
-            int l = Math.max(0, Math.min(nmax, nearestInt(iscale * (x[o + i] - min))));
+            int l = Math.max(0, Math.min(nmax, nearestInt(iscale * shifted[i])));
             levels[lo + i] = (byte) l;
             float diff = scale * l + min - x[o + i];
             bestError += weights[i] * (diff * diff);
@@ -162,12 +164,12 @@ final class KQuants {
             float sumL2 = 0;
             float sumXL = 0;
             for (int i = 0; i < n; i++) {
-                int l = Math.max(0, Math.min(nmax, nearestInt(iscale * (x[o + i] - min))));
+                int l = Math.max(0, Math.min(nmax, nearestInt(iscale * shifted[i])));
                 aux[i] = (byte) l;
-                float w = weights[i];
-                sumL += w * l;
-                sumL2 += w * l * l;
-                sumXL += w * l * x[o + i];
+                float wl = weights[i] * l; // C's w*l*l and w*l*x[i] both start with this product
+                sumL += wl;
+                sumL2 += wl * l;
+                sumXL += wl * x[o + i];
             }
             float det = sumW * sumL2 - sumL * sumL;
             if (det > 0) {
@@ -187,6 +189,7 @@ final class KQuants {
                     bestError = curError;
                     scale = thisScale;
                     min = thisMin;
+                    for (int i = 0; i < n; i++) shifted[i] = x[o + i] - min;
                 }
             }
         }
@@ -265,12 +268,18 @@ final class KQuants {
         float iscale = -nmax / max;
         float sumLX = 0;
         float sumL2 = 0;
+        // the weights x^2 and the products w*x, computed once: the same floats every trial recomputes in C
+        float[] w = new float[n];
+        float[] wx = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = x[o + i] * x[o + i];
+            wx[i] = w[i] * x[o + i];
+        }
         for (int i = 0; i < n; i++) {
             int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(iscale * x[o + i])));
             levels[lo + i] = (byte) (l + nmax);
-            float w = x[o + i] * x[o + i];
-            sumLX += w * x[o + i] * l;
-            sumL2 += w * l * l;
+            sumLX += wx[i] * l;
+            sumL2 += w[i] * l * l;
         }
         float scale = sumL2 != 0 ? sumLX / sumL2 : 0.0f;
         float best = scale * sumLX;
@@ -281,9 +290,8 @@ final class KQuants {
             sumL2 = 0;
             for (int i = 0; i < n; i++) {
                 int l = Math.max(-nmax, Math.min(nmax - 1, nearestInt(iscale * x[o + i])));
-                float w = x[o + i] * x[o + i];
-                sumLX += w * x[o + i] * l;
-                sumL2 += w * l * l;
+                sumLX += wx[i] * l;
+                sumL2 += w[i] * l * l;
             }
             if (sumL2 > 0 && sumLX * sumLX > best * sumL2) {
                 for (int i = 0; i < n; i++) {
