@@ -14,14 +14,12 @@ LL="${LLAMA_LOGITS:-$HOME/.cache/llamacpp-peer/bin/llama_logits}"
 [ -x "$LL" ] || { echo "set LLAMA_LOGITS to llama.cpp's llama_logits binary" >&2; exit 1; }
 OUT="$ROOT/qwen4j-core/src/test/resources/conformance"
 WORK="$(mktemp -d)"
+. "$ROOT/scripts/golden-cases.sh"
 trap 'rm -rf "$WORK"' EXIT
 grep -v '^#' "$OUT/cases.tsv" | while IFS=$'\t' read -r name arch type hidden layers heads kv hd ffn vocab tied seed std tokens; do
   [ -n "$name" ] || continue
+  write_case_model "$WORK" "$OUT" "$name" "$arch" "$type" "$hidden" "$layers" "$heads" "$kv" "$hd" "$ffn" "$vocab" "$tied" "$seed" "$std"
   model="$WORK/$name.gguf"
-  untied=(); [ "$tied" = true ] || untied=(--untied)
-  "$ROOT/qwen4j" random-model "$model" --arch "$arch" --type "$type" --hidden "$hidden" --layers "$layers" \
-    --heads "$heads" --kv-heads "$kv" --head-dim "$hd" --ffn "$ffn" --vocab "$vocab" --seed "$seed" --std "$std" "${untied[@]}" >/dev/null
-  sha256sum "$model" | cut -d' ' -f1 > "$OUT/$name.sha256"
   for mode in batch step; do
     "$LL" -q -m "$model" --tokens "$tokens" -o "$OUT/$name.$mode.f32" --mode "$mode" --kv f32 --fa off -t 2 >/dev/null
     rm -f "$OUT/$name.$mode.f32.json"

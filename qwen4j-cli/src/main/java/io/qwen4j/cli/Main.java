@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Run Qwen models from GGUF files, in pure Java.",
         subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, LogitsCommand.class,
                 DemoCommand.class, RandomModelCommand.class, BenchCommand.class, ServeCommand.class, TemplateCommand.class,
-                CommandLine.HelpCommand.class, PullCommand.class, ListCommand.class, RmCommand.class})
+                QuantizeCommand.class, CommandLine.HelpCommand.class, PullCommand.class, ListCommand.class, RmCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -38,7 +38,8 @@ public final class Main implements Runnable {
         var cl = new CommandLine(new Main(), factory);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // Expected failures (bad file, overflow) get one clear line, not a stack trace.
-            String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            String msg = ex instanceof java.nio.file.NoSuchFileException nsf ? "no such file or directory: " + nsf.getFile()
+                    : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             commandLine.getErr().println("error: " + msg);
             if (System.getenv("QWEN4J_DEBUG") != null) ex.printStackTrace(commandLine.getErr());
             return 1;

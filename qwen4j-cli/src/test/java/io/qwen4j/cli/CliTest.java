@@ -135,4 +135,52 @@ class CliTest {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("RANDOM weights").contains("assistant>");
     }
+
+    @Test
+    void quantizeWritesAMixWithProgressAndTheLlamaFileType() throws Exception {
+        Path out = dir.resolve("tiny-q4_k_m.gguf");
+        var r = run("quantize", model.toString(), out.toString(), "q4_k_m", "-t", "2");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote", "Q4_K_M");
+        assertThat(r.err()).contains("1/", "token_embd.weight", "MB/s");
+        try (var gguf = io.qwen4j.gguf.GgufFile.open(out)) {
+            assertThat(gguf.getLong("general.file_type")).isEqualTo(15); // LLAMA_FTYPE_MOSTLY_Q4_K_M
+            // rows of 64 elements do not fit 256-blocks: Q4_K falls back to Q5_0, the tied embedding to Q8_0
+            assertThat(gguf.tensor("blk.0.attn_q.weight").orElseThrow().type()).isEqualTo(io.qwen4j.tensor.GgmlType.Q5_0);
+            assertThat(gguf.tensor("token_embd.weight").orElseThrow().type()).isEqualTo(io.qwen4j.tensor.GgmlType.Q8_0);
+            assertThat(gguf.tensor("blk.0.attn_norm.weight").orElseThrow().type()).isEqualTo(io.qwen4j.tensor.GgmlType.F32);
+        }
+    }
+
+    @Test
+    void quantizedModelRuns() {
+        Path out = dir.resolve("tiny-q8_0.gguf");
+        assertThat(run("quantize", model.toString(), out.toString(), "Q8_0", "--pure").exitCode()).isZero();
+        var r = run("run", out.toString(), "Hello", "--temp", "0", "-n", "3", "-t", "1");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+    }
+
+    @Test
+    void quantizeRefusesUnknownTypesAndQuantizedInputs() {
+        var unknown = run("quantize", model.toString(), dir.resolve("x.gguf").toString(), "Q3_X");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("unknown quantization type 'Q3_X'", "Q4_K_M");
+        assertThat(dir.resolve("x.gguf")).doesNotExist();
+
+        Path q8 = dir.resolve("already-q8.gguf");
+        assertThat(run("quantize", model.toString(), q8.toString(), "Q8_0", "--pure").exitCode()).isZero();
+        var again = run("quantize", q8.toString(), dir.resolve("y.gguf").toString(), "Q4_K_M");
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.err()).contains("already quantized", "Q8_0", "F32, F16 or BF16");
+        assertThat(dir.resolve("y.gguf")).doesNotExist();
+
+        var missing = run("quantize", dir.resolve("missing.gguf").toString(), dir.resolve("z.gguf").toString(), "Q8_0");
+        assertThat(missing.err()).contains("no such file or directory", "missing.gguf");
+        var noDir = run("quantize", model.toString(), dir.resolve("no/such/dir/z.gguf").toString(), "Q8_0");
+        assertThat(noDir.err()).contains("does not exist");
+
+        var same = run("quantize", model.toString(), model.toString(), "Q8_0");
+        assertThat(same.exitCode()).isNotZero();
+        assertThat(same.err()).contains("must differ");
+    }
 }

@@ -4,6 +4,7 @@ import io.qwen4j.tensor.GgmlType;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -23,7 +24,16 @@ import java.util.Map;
  * appears atomically (written beside the target, then moved over it).
  */
 public final class GgufWriter {
-    private record PendingTensor(String name, GgmlType type, long[] shape, MemorySegment data) {}
+    /**
+     * A tensor's bytes made when the file is written (in tensor order), so that a large model passes through
+     * memory one tensor at a time. The segment may live in {@code arena}, which is closed once it is written.
+     */
+    @FunctionalInterface
+    public interface TensorData {
+        MemorySegment produce(Arena arena) throws IOException;
+    }
+
+    private record PendingTensor(String name, GgmlType type, long[] shape, long byteSize, TensorData data) {}
 
     private final Map<String, GgufValue> metadata = new LinkedHashMap<>();
     private final List<PendingTensor> tensors = new ArrayList<>();
@@ -88,21 +98,35 @@ public final class GgufWriter {
 
     /** Adds a tensor; {@code shape} in ggml order (innermost first), {@code data} exactly the encoded bytes. */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, MemorySegment data) {
-        if (shape.length > GgufFile.MAX_DIMS) throw new IllegalArgumentException(name + ": at most " + GgufFile.MAX_DIMS + " dimensions");
-        long elements = 1;
-        for (long d : shape) elements = Math.multiplyExact(elements, d);
-        long expected = type.bytesFor(elements);
+        long expected = byteSize(name, type, shape);
         if (data.byteSize() != expected) {
             throw new IllegalArgumentException(name + ": " + data.byteSize() + " bytes given, " + type + " " + java.util.Arrays.toString(shape) + " needs " + expected);
         }
-        for (PendingTensor t : tensors) if (t.name.equals(name)) throw new IllegalArgumentException("duplicate tensor " + name);
-        tensors.add(new PendingTensor(name, type, shape.clone(), data));
+        return add(new PendingTensor(name, type, shape.clone(), expected, arena -> data));
+    }
+
+    /** Adds a tensor whose bytes are produced while the file is written; they must be exactly the size its type and shape need. */
+    public GgufWriter addTensor(String name, GgmlType type, long[] shape, TensorData data) {
+        return add(new PendingTensor(name, type, shape.clone(), byteSize(name, type, shape), data));
+    }
+
+    private static long byteSize(String name, GgmlType type, long[] shape) {
+        if (shape.length > GgufFile.MAX_DIMS) throw new IllegalArgumentException(name + ": at most " + GgufFile.MAX_DIMS + " dimensions");
+        long elements = 1;
+        for (long d : shape) elements = Math.multiplyExact(elements, d);
+        return type.bytesFor(elements);
+    }
+
+    private GgufWriter add(PendingTensor tensor) {
+        for (PendingTensor t : tensors) if (t.name.equals(tensor.name)) throw new IllegalArgumentException("duplicate tensor " + tensor.name);
+        tensors.add(tensor);
         return this;
     }
 
     public void write(Path path) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".part");
+        // createFile, not createTempFile: the file gets the usual permissions (umask), not owner-only
+        Path tmp = Files.createFile(dir.resolve("." + path.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".part"));
         try {
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
                 write(os);
@@ -131,11 +155,18 @@ public final class GgufWriter {
             for (long d : t.shape) out.u64(d);
             out.u32(t.type.id);
             out.u64(offset);
-            offset = GgufFile.align(offset + t.data.byteSize(), alignment);
+            offset = GgufFile.align(offset + t.byteSize, alignment);
         }
         out.pad(alignment);
         for (PendingTensor t : tensors) {
-            out.segment(t.data);
+            try (Arena arena = Arena.ofShared()) { // shared: producers may fill it from a thread pool
+                MemorySegment data = t.data.produce(arena);
+                if (data.byteSize() != t.byteSize) {
+                    throw new IllegalStateException(t.name + ": " + data.byteSize() + " bytes produced, " + t.type + " "
+                            + java.util.Arrays.toString(t.shape) + " needs " + t.byteSize);
+                }
+                out.segment(data);
+            }
             out.pad(alignment);
         }
         out.flush();

@@ -180,6 +180,23 @@ class GgufFileTest {
         assertThat(GgufFiles.bytes(new GgufWriter().putStringArray("s", List.of()))).isNotEmpty();
     }
 
+    @Test
+    void producedTensorsAreWrittenLikeGivenOnesAndAWrongSizeLeavesNoFile() throws Exception {
+        byte[] q8 = Quantizer.quantize(GgmlType.Q8_0, new float[64]);
+        Path given = dir.resolve("given.gguf");
+        Path produced = dir.resolve("produced.gguf");
+        new GgufWriter().addTensor("w", GgmlType.Q8_0, new long[] {32, 2}, q8).write(given);
+        new GgufWriter().addTensor("w", GgmlType.Q8_0, new long[] {32, 2}, arena -> arena.allocateFrom(ValueLayout.JAVA_BYTE, q8)).write(produced);
+        assertThat(Files.readAllBytes(produced)).isEqualTo(Files.readAllBytes(given));
+
+        Path bad = dir.resolve("bad.gguf");
+        var writer = new GgufWriter().addTensor("w", GgmlType.Q8_0, new long[] {32, 2}, arena -> arena.allocate(33));
+        assertThatThrownBy(() -> writer.write(bad)).hasMessageContaining("w: 33 bytes produced");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("given.gguf", "produced.gguf");
+        }
+    }
+
     static int indexOf(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {

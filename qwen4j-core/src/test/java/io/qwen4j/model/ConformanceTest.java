@@ -3,6 +3,7 @@ package io.qwen4j.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qwen4j.engine.Model;
+import io.qwen4j.model.synthetic.RandomModelSpecs;
 import io.qwen4j.model.synthetic.RandomModelWriter;
 import io.qwen4j.tensor.GgmlType;
 import java.io.IOException;
@@ -41,15 +42,7 @@ class ConformanceTest {
         for (String line : resource("cases.tsv").split("\n")) {
             if (line.isBlank() || line.startsWith("#")) continue;
             String[] f = line.split("\t");
-            var spec = RandomModelWriter.Spec.tinyQwen3()
-                    .withArchitecture(f[1])
-                    .withType(GgmlType.valueOf(f[2]))
-                    .withShape(Integer.parseInt(f[3]), Integer.parseInt(f[4]), Integer.parseInt(f[5]),
-                            Integer.parseInt(f[6]), Integer.parseInt(f[7]), Integer.parseInt(f[8]))
-                    .withVocab(Integer.parseInt(f[9]))
-                    .withTied(Boolean.parseBoolean(f[10]))
-                    .withSeed(Long.parseLong(f[11]))
-                    .withStd(Float.parseFloat(f[12]));
+            var spec = RandomModelSpecs.parse(f);
             int[] tokens = Arrays.stream(f[13].split(",")).mapToInt(Integer::parseInt).toArray();
             for (var mode : Logits.Mode.values()) out.add(Arguments.of(new Case(f[0], spec, tokens), mode));
         }

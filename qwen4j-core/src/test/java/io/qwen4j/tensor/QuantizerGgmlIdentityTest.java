@@ -21,17 +21,30 @@ class QuantizerGgmlIdentityTest {
     }
 
     static float[] input() throws IOException {
-        var buf = ByteBuffer.wrap(resource("quant-input.f32")).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        return floats("quant-input.f32");
+    }
+
+    static float[] floats(String name) throws IOException {
+        var buf = ByteBuffer.wrap(resource(name)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[] x = new float[buf.remaining()];
         buf.get(x);
         return x;
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(names = {"F16", "BF16", "Q8_0", "Q4_0", "Q5_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K"})
     void encodesByteForByteLikeGgml(GgmlType type) throws IOException {
-        byte[] expected = resource("quant-expected." + type.name().toLowerCase());
-        byte[] actual = Quantizer.quantize(type, input());
+        assertSameBytes(type, Quantizer.quantize(type, input()), resource("quant-expected." + type.name().toLowerCase()));
+    }
+
+    /** Super-block edge cases: zero, constant and mixed sub-blocks, huge and tiny magnitudes, outliers, ties. */
+    @ParameterizedTest
+    @EnumSource(names = {"Q4_K", "Q5_K", "Q6_K"})
+    void encodesKQuantEdgeCasesLikeGgml(GgmlType type) throws IOException {
+        assertSameBytes(type, Quantizer.quantize(type, floats("kquant-input.f32")), resource("kquant-expected." + type.name().toLowerCase()));
+    }
+
+    private static void assertSameBytes(GgmlType type, byte[] actual, byte[] expected) {
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.length; i++) {
             if (actual[i] != expected[i]) {
