@@ -1,16 +1,25 @@
 package io.qwen4j.engine;
 
 import io.qwen4j.sampling.SamplingOptions;
+import io.qwen4j.sampling.constraint.OutputFormat;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * How to generate: sampling, a token limit ({@code maxTokens <= 0}: until the context is full) and stop strings.
+ * How to generate: sampling, a token limit ({@code maxTokens <= 0}: until the context is full), stop strings and
+ * the shape of the output (free text, or JSON constrained by a grammar: {@link #withJsonObject()},
+ * {@link #withJsonSchema(String)}).
  */
-public record GenerationRequest(SamplingOptions sampling, int maxTokens, List<String> stop) {
+public record GenerationRequest(SamplingOptions sampling, int maxTokens, List<String> stop, OutputFormat format) {
     public GenerationRequest {
         Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(format, "format");
         stop = List.copyOf(stop);
+    }
+
+    /** Free-text output. */
+    public GenerationRequest(SamplingOptions sampling, int maxTokens, List<String> stop) {
+        this(sampling, maxTokens, stop, OutputFormat.TEXT);
     }
 
     public static GenerationRequest defaults() {
@@ -22,14 +31,32 @@ public record GenerationRequest(SamplingOptions sampling, int maxTokens, List<St
     }
 
     public GenerationRequest withSampling(SamplingOptions s) {
-        return new GenerationRequest(s, maxTokens, stop);
+        return new GenerationRequest(s, maxTokens, stop, format);
     }
 
     public GenerationRequest withMaxTokens(int n) {
-        return new GenerationRequest(sampling, n, stop);
+        return new GenerationRequest(sampling, n, stop, format);
     }
 
     public GenerationRequest withStop(List<String> s) {
-        return new GenerationRequest(sampling, maxTokens, s);
+        return new GenerationRequest(sampling, maxTokens, s, format);
+    }
+
+    public GenerationRequest withFormat(OutputFormat f) {
+        return new GenerationRequest(sampling, maxTokens, stop, f);
+    }
+
+    /** The output must be a JSON object (OpenAI {@code json_object}, Ollama {@code format: "json"}). */
+    public GenerationRequest withJsonObject() {
+        return withFormat(OutputFormat.jsonObject());
+    }
+
+    /**
+     * The output must be JSON valid against {@code schemaJson}.
+     *
+     * @throws IllegalArgumentException if the schema is not JSON or uses a keyword that is not supported
+     */
+    public GenerationRequest withJsonSchema(String schemaJson) {
+        return withFormat(OutputFormat.jsonSchema(schemaJson));
     }
 }
