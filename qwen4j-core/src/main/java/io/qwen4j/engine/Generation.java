@@ -3,6 +3,8 @@ package io.qwen4j.engine;
 import io.qwen4j.sampling.Sampler;
 import io.qwen4j.sampling.StopStrings;
 import io.qwen4j.sampling.TokenLogprobs;
+import io.qwen4j.sampling.constraint.GrammarConstraint;
+import io.qwen4j.sampling.constraint.TokenConstraint;
 import io.qwen4j.tokenizer.StreamingDecoder;
 import io.qwen4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
@@ -21,6 +23,7 @@ public final class Generation implements Iterator<GenerationEvent> {
     private final GenerationRequest request;
     private final Tokenizer tokenizer;
     private final Sampler sampler;
+    private final TokenConstraint constraint;
     private final StopStrings stops;
     private final StreamingDecoder decoder;
     private final float[] logits;
@@ -56,6 +59,7 @@ public final class Generation implements Iterator<GenerationEvent> {
         this.request = request;
         this.tokenizer = model.tokenizer();
         this.sampler = new Sampler(request.sampling(), model.config().vocabSize());
+        this.constraint = GrammarConstraint.of(request.format(), tokenizer);
         this.stops = new StopStrings(request.stop());
         this.decoder = tokenizer.streamingDecoder();
         this.logits = new float[model.config().vocabSize()];
@@ -218,7 +222,7 @@ public final class Generation implements Iterator<GenerationEvent> {
             end(FinishReason.LENGTH, true);
             return;
         }
-        int token = sampler.sample(logits);
+        int token = sampler.sample(logits, constraint);
         sampler.accept(token);
         generated++;
         last[0] = token;

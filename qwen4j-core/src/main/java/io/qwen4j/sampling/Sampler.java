@@ -1,5 +1,6 @@
 package io.qwen4j.sampling;
 
+import io.qwen4j.sampling.constraint.TokenConstraint;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
@@ -47,6 +48,7 @@ public final class Sampler {
     private final double[] bucketMass = new double[BUCKETS];
     private final int[] bucketOfToken;  // top-p histogram bucket of each id; only when top-p runs over the whole vocabulary
     private SplittableRandom rng;
+    private float[] masked;         // the caller's logits with the tokens a constraint forbids at -inf (made on first use)
 
     public Sampler(SamplingOptions options, int vocabSize) {
         if (options == null) throw new IllegalArgumentException("Sampler: options must not be null");
@@ -71,6 +73,26 @@ public final class Sampler {
         // llama.cpp llama_sampler_dist_apply: the first candidate where the running sum of the weights passes
         // total * u, u uniform in [0, 1).
         return candidateId(draw(total * rng.nextDouble()));
+    }
+
+    /**
+     * Picks a token {@code constraint} allows and moves the constraint past it. As llama.cpp's common sampler
+     * ({@code common_sampler_sample} with a grammar): the unconstrained choice is kept when allowed (the common
+     * case, one check); otherwise the forbidden tokens are masked to {@code -inf} and the chain runs again. The
+     * caller's array is not modified.
+     */
+    public int sample(float[] logits, TokenConstraint constraint) {
+        int token = sample(logits);
+        if (!constraint.allows(token)) {
+            if (masked == null) masked = new float[vocabSize];
+            System.arraycopy(logits, 0, masked, 0, vocabSize);
+            int someAllowed = constraint.mask(masked);
+            token = sample(masked);
+            // every allowed logit -inf (or NaN): the chain falls back to the lowest id, which may be forbidden
+            if (!constraint.allows(token)) token = someAllowed;
+        }
+        constraint.accept(token);
+        return token;
     }
 
     /** Records a token (of the prompt or generated) in the penalty history. */

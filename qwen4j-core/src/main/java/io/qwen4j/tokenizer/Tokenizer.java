@@ -258,6 +258,12 @@ public final class Tokenizer {
         return id >= 0 && id < control.length && control[id];
     }
 
+    /** Whether the token is ordinary text (type NORMAL or BYTE), not a special, user-defined or unused one. */
+    public boolean isText(int id) {
+        int type = vocabulary.tokenTypes()[checkId(id)];
+        return !control[id] && (type == Vocabulary.NORMAL || type == Vocabulary.BYTE);
+    }
+
     /** Whether generating this token ends the turn: EOS, EOT, and the EOG texts llama.cpp recognises. */
     public boolean isEndOfGeneration(int id) {
         return endOfGeneration.contains(id);
