@@ -28,6 +28,7 @@ public final class ChatReply {
     private final Generation generation;
     private final OutputParser parser; // null: the text is passed through as content
     private final String prefill;
+    private final String closing;
     private final List<TokenLogprobs> allLogprobs = new ArrayList<>();
     private final StringBuilder rawText = new StringBuilder();
     private GenerationEvent.Done done;
@@ -38,14 +39,23 @@ public final class ChatReply {
      *                before the generated text as if the model had written it
      */
     public ChatReply(Generation generation, OutputParserOptions options, String prefill) {
+        this(generation, options, prefill, "");
+    }
+
+    /**
+     * @param closing text that completes the reply when the generation stops by itself (the end of a forced tool
+     *                call whose arguments were constrained to its schema: the model stops when the JSON is complete)
+     */
+    public ChatReply(Generation generation, OutputParserOptions options, String prefill, String closing) {
         this.generation = generation;
         this.parser = options == null ? null : new OutputParser(options);
         this.prefill = prefill;
+        this.closing = closing;
     }
 
     /** A raw completion: all text is content, nothing is parsed. */
     public static ChatReply plain(Generation generation) {
-        return new ChatReply(generation, null, "");
+        return new ChatReply(generation, null, "", "");
     }
 
     private List<OutputEvent> feed(String text) {
@@ -70,6 +80,7 @@ public final class ChatReply {
                 case GenerationEvent.Done d -> done = d;
             }
         }
+        if (done.reason() == FinishReason.STOP && !closing.isEmpty()) emit(sink, feed(closing), held);
         if (parser != null) emit(sink, parser.flush(), held);
         if (!held.isEmpty()) sink.accept(new Piece(List.of(), List.copyOf(held)));
         output = parser != null ? parser.finish() : new ParsedOutput(rawText.toString(), "", List.of());

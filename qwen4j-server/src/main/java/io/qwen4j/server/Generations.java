@@ -2,6 +2,7 @@ package io.qwen4j.server;
 
 import io.qwen4j.chat.parse.OutputParserOptions;
 import io.qwen4j.chat.template.TemplateException;
+import io.qwen4j.sampling.constraint.OutputFormat;
 import io.qwen4j.engine.BatchScheduler;
 import io.qwen4j.engine.ChatPrompt;
 import io.qwen4j.engine.ContextOverflowException;
@@ -43,18 +44,52 @@ public final class Generations implements AutoCloseable {
         if (input.messages().isEmpty()) throw ApiException.badRequest("messages", "'messages' must not be empty");
         boolean tools = input.toolsOffered();
         boolean forced = input.toolChoice() instanceof ChatInput.ToolChoice.Required || input.toolChoice() instanceof ChatInput.ToolChoice.Named;
+        String closing = "";
+        if (forced && !model.chatFormat().xmlToolCalls()) {
+            // Hermes JSON: the call's JSON is constrained to the tool's schema, so even a weak model calls it validly.
+            try {
+                request = request.withJsonSchema(forcedCallSchema(input));
+                closing = input.toolChoice() instanceof ChatInput.ToolChoice.Named ? "}\n</tool_call>" : "\n</tool_call>";
+            } catch (IllegalArgumentException e) {
+                // A schema the grammar compiler cannot express: the call is opened but not constrained.
+            }
+        }
+        // JSON output is constrained from the first token, so there is no room for thinking before it.
+        boolean thinking = input.thinking() && !forced && !(request.format() instanceof OutputFormat.Json);
         ChatPrompt prompt;
         try {
-            prompt = model.renderChat(input.messages(), tools ? input.tools() : null, input.thinking() && !forced);
+            prompt = model.renderChat(input.messages(), tools ? input.tools() : null, thinking);
         } catch (TemplateException e) {
             throw ApiException.badRequest("messages", e.getMessage());
         }
         String prefill = forced ? toolCallOpening(input.toolChoice()) : "";
         int[] tokens = prefill.isEmpty() ? prompt.tokens() : model.tokenizer().encode(prompt.text() + prefill);
-        Generation g = start(() -> scheduler.submit(tokens, request));
-        boolean reasoning = prompt.startsInReasoning() && !forced;
+        GenerationRequest constrained = request;
+        Generation g = start(() -> scheduler.submit(tokens, constrained));
+        boolean reasoning = prompt.startsInReasoning() && thinking;
         var options = tools ? OutputParserOptions.withTools(reasoning, input.toolSchemas()) : OutputParserOptions.of(reasoning);
-        return new ChatReply(g, options, prefill);
+        return new ChatReply(g, options, prefill, closing);
+    }
+
+    /**
+     * What follows the opening of a forced Hermes call: for a named function its arguments object; for any
+     * function ({@code required}) the whole {@code {"name": ..., "arguments": ...}} object, one alternative per tool.
+     */
+    private static String forcedCallSchema(ChatInput input) {
+        var schemas = input.toolSchemas();
+        if (input.toolChoice() instanceof ChatInput.ToolChoice.Named(String name)) return schemas.get(name).toString();
+        var anyOf = HttpExchanges.JSON.createArrayNode();
+        schemas.forEach((name, params) -> {
+            var alt = anyOf.addObject().put("type", "object");
+            var props = alt.putObject("properties");
+            props.putObject("name").put("const", name);
+            props.set("arguments", params);
+            alt.putArray("required").add("name").add("arguments");
+            alt.put("additionalProperties", false);
+        });
+        var root = HttpExchanges.JSON.createObjectNode();
+        root.set("anyOf", anyOf);
+        return root.toString();
     }
 
     /** The start of a tool call in the format the model's template teaches. */

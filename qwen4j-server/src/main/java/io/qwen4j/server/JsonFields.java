@@ -195,6 +195,15 @@ public final class JsonFields {
         throw ApiException.badRequest("tool_choice", "'tool_choice' must be auto, none, required or {\"type\": \"function\", \"function\": {\"name\": ...}}");
     }
 
+    /** Constrains the output to {@code schema}; a schema the compiler cannot use is the client's 400, naming the field. */
+    public static io.qwen4j.engine.GenerationRequest withSchema(io.qwen4j.engine.GenerationRequest request, JsonNode schema, String field) {
+        try {
+            return request.withJsonSchema(schema.toString());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(field, "unusable JSON schema in '" + field + "': " + e.getMessage());
+        }
+    }
+
     /** A JSON value as the plain Java values a chat template works with (maps keep their key order). */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> toJava(JsonNode obj) {

@@ -253,7 +253,15 @@ public final class OllamaApi {
             if (n != null && n > 0) maxTokens = n;
             stops = JsonFields.strings(opts, "stop");
         }
-        return new GenerationRequest(s, maxTokens, stops);
+        return format(root.get("format"), new GenerationRequest(s, maxTokens, stops));
+    }
+
+    /** Ollama's {@code format}: "json" for any JSON object, or a JSON schema the output must follow. */
+    private static GenerationRequest format(JsonNode format, GenerationRequest request) {
+        if (format == null || format.isNull() || (format.isTextual() && format.asText().isEmpty())) return request;
+        if (format.isTextual() && format.asText().equals("json")) return request.withJsonObject();
+        if (format.isObject()) return JsonFields.withSchema(request, format, "format");
+        throw ApiException.badRequest("format", "'format' must be \"json\" or a JSON schema object");
     }
 
     /** {@code think}: a boolean, or a level ("low", "medium", "high") which means on. */

@@ -41,7 +41,26 @@ record ChatCompletionRequest(String model, ChatInput input, boolean stream, bool
         if (maxTokens != null && maxTokens <= 0) throw ApiException.badRequest("max_tokens", "'max_tokens' must be positive");
 
         List<String> stops = JsonFields.strings(root, "stop");
-        return new GenerationRequest(s, maxTokens == null ? -1 : maxTokens, stops);
+        var request = new GenerationRequest(s, maxTokens == null ? -1 : maxTokens, stops);
+        return responseFormat(root.get("response_format"), request);
+    }
+
+    /** OpenAI's {@code response_format}: text, json_object, or json_schema (output constrained to the schema). */
+    private static GenerationRequest responseFormat(JsonNode rf, GenerationRequest request) {
+        if (rf == null || rf.isNull()) return request;
+        if (!rf.isObject()) throw ApiException.badRequest("response_format", "'response_format' must be an object");
+        return switch (rf.path("type").asText()) {
+            case "text" -> request;
+            case "json_object" -> request.withJsonObject();
+            case "json_schema" -> {
+                JsonNode schema = rf.path("json_schema").get("schema");
+                if (schema == null || !schema.isObject()) {
+                    throw ApiException.badRequest("response_format", "'response_format.json_schema.schema' must be a JSON schema object");
+                }
+                yield JsonFields.withSchema(request, schema, "response_format");
+            }
+            default -> throw ApiException.badRequest("response_format", "'response_format.type' must be text, json_object or json_schema");
+        };
     }
 
     static ChatCompletionRequest parse(JsonNode root) {
