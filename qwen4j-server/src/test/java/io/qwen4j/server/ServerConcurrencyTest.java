@@ -136,6 +136,11 @@ class ServerConcurrencyTest {
             {"/v1/completions", "{broken", "400"},
             {"/api/chat", "{\"model\": \"tiny\", \"messages\": 3}", "400"},
             {"/api/generate", "{\"model\": \"tiny\", \"prompt\": \"x\", \"options\": []}", "400"},
+            {"/v1/chat/completions", "{\"messages\": []}", "400"},
+            {"/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"tools\": [{\"type\": \"function\", \"function\": {\"name\": 5}}]}", "400"},
+            {"/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}], \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {\"schema\": {\"type\": \"bogus\"}}}}", "400"},
+            {"/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"" + "x".repeat(9 << 20) + "\"}]}", "413"},
+            {"/api/chat", "{\"model\": \"tiny\", \"messages\": [{\"role\": \"user\", \"content\": \"" + "word ".repeat(600) + "\"}]}", "400"},
         };
         for (String[] c : bad) {
             var r = post(tiny, c[0], c[1]);
