@@ -435,13 +435,7 @@ final class Parser {
                 while (current().kind() == Kind.STRING) sb.append(next().text()); // "a" "b" is "ab"
                 yield new Expr.Literal(sb.toString());
             }
-            case INT -> {
-                try {
-                    yield new Expr.Literal(Long.parseLong(t.text()));
-                } catch (NumberFormatException e) {
-                    throw error("integer literal too large: " + t.text(), t);
-                }
-            }
+            case INT -> new Expr.Literal(integer(t));
             case FLOAT -> new Expr.Literal(Double.parseDouble(t.text()));
             case OP -> switch (t.text()) {
                 case "(" -> {
@@ -482,6 +476,14 @@ final class Parser {
         };
     }
 
+    private long integer(Token t) {
+        try {
+            return Long.parseLong(t.text());
+        } catch (NumberFormatException e) {
+            throw error("integer literal too large (beyond 64 bits): " + t.text(), t);
+        }
+    }
+
     private Expr parsePostfix(Expr e) {
         while (true) {
             Token t = current();
@@ -489,7 +491,7 @@ final class Parser {
                 next();
                 Token attr = next();
                 if (attr.kind() == Kind.NAME) e = new Expr.GetAttr(e, attr.text(), attr.line());
-                else if (attr.kind() == Kind.INT) e = new Expr.GetItem(e, new Expr.Literal(Long.parseLong(attr.text())), attr.line());
+                else if (attr.kind() == Kind.INT) e = new Expr.GetItem(e, new Expr.Literal(integer(attr)), attr.line());
                 else throw error("expected name or number after '.', got " + attr, attr);
             } else if (t.isOp("[")) {
                 next();

@@ -81,6 +81,8 @@ class ChatTemplateTest {
         assertThatThrownBy(() -> render("{% frobnicate %}")).hasMessageContaining("unknown tag 'frobnicate'");
         assertThatThrownBy(() -> render("{{ x | nosuch }}")).hasMessageContaining("no filter named 'nosuch'");
         assertThatThrownBy(() -> render("{{ 'unterminated }}")).hasMessageContaining("unexpected end of string");
+        assertThatThrownBy(() -> render("{{ x.99999999999999999999 }}")).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("integer literal too large");
     }
 
     @Test
