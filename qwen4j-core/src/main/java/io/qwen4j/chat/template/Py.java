@@ -253,7 +253,12 @@ final class Py {
                 if (item instanceof String sub) yield s.contains(sub);
                 throw typeError("'in <string>' requires string as left operand, not " + typeName(item));
             }
-            case Map<?, ?> m -> m.containsKey(item) || m.keySet().stream().anyMatch(k -> eq(k, item));
+            case Map<?, ?> m -> {
+                if (item instanceof Map<?, ?> || (item instanceof List<?> && !(item instanceof Tuple))) {
+                    throw typeError("unhashable type: '" + typeName(item) + "'");
+                }
+                yield m.containsKey(item) || m.keySet().stream().anyMatch(k -> eq(k, item));
+            }
             case List<?> l -> l.stream().anyMatch(x -> eq(x, item));
             case Generator g -> g.consume().stream().anyMatch(x -> eq(x, item));
             case Undefined u -> false;

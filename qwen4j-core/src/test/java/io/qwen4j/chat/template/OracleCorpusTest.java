@@ -100,6 +100,29 @@ class OracleCorpusTest {
         }));
     }
 
+    /** 3000 random expressions of operators, filters, tests and methods over a few variables, each as Jinja2 renders it. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void randomExpressionsEvaluateLikeJinja2() {
+        var doc = json("expressions.json");
+        var vars = (Map<String, Object>) doc.get("vars");
+        var mismatches = new ArrayList<String>();
+        var cases = list(doc, "cases");
+        for (var c : cases) {
+            String source = (String) c.get("source");
+            String actual;
+            try {
+                actual = ChatTemplate.parse(source).render(List.of(), null, false, vars);
+            } catch (TemplateException e) {
+                actual = null;
+            }
+            boolean same = c.containsKey("error") ? actual == null : c.get("rendered").equals(actual);
+            if (!same) mismatches.add(source + " -> " + actual + ", Jinja2: " + c.getOrDefault("rendered", c.get("error")));
+        }
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(3000);
+        assertThat(mismatches).isEmpty();
+    }
+
     /** Equal output, or an error where Python had one; the template's own raise_exception message exactly. */
     private static void check(Map<String, Object> expected, String source, java.util.function.Supplier<String> render) {
         assertThat(expected).as("oracle result").isNotNull();
