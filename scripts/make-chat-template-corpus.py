@@ -273,6 +273,54 @@ def expression_cases(render_hf, count=3000, seed=20261129):
     return {"vars": EXPR_VARS, "cases": cases}
 
 
+# Random nestings of statements with random blanks and whitespace control: a differential check of the lexer's
+# trim_blocks / lstrip_blocks / "-" / "+" handling and of block scoping.
+STMT_BLANKS = ["", " ", "  ", "\n", "\n  ", "  \n", "\t", "\n\n", " \n \n  ", "x", "a b\n"]
+
+
+def random_statements(rnd, depth=0):
+    blank = lambda: rnd.choice(STMT_BLANKS)
+    bo = lambda: "{%" + rnd.choice(["", "-", "+"]) + " "
+    bc = lambda: " " + rnd.choice(["", "-", "+"]) + "%}"
+    vo = lambda: "{{" + rnd.choice(["", "-"]) + " "
+    vc = lambda: " " + rnd.choice(["", "-"]) + "}}"
+    sub = lambda: random_statements(rnd, depth + 1)
+    r = rnd.random()
+    if depth > 2 or r < 0.3:
+        return blank() + vo() + rnd.choice(["x", "loop.index if loop is defined else 'L'", "'t'", "i"]) + vc() + blank()
+    if r < 0.45:
+        return (blank() + bo() + "if " + rnd.choice(["x", "not x", "i is odd"]) + bc() + sub() + bo()
+                + rnd.choice(["else", "elif x"]) + bc() + sub() + bo() + "endif" + bc() + blank())
+    if r < 0.6:
+        return (blank() + bo() + "for i in " + rnd.choice(["[1, 2]", "[]", "range(3)"]) + rnd.choice(["", " if i"]) + bc()
+                + sub() + rnd.choice(["", bo() + "else" + bc() + sub()]) + bo() + "endfor" + bc() + blank())
+    if r < 0.7:
+        return blank() + "{#" + rnd.choice(["", "-", "+"]) + " c " + rnd.choice(["", "-", "+"]) + "#}" + blank()
+    if r < 0.78:
+        return blank() + bo() + "set y = " + rnd.choice(["1", "'s'"]) + bc() + blank() + vo() + "y" + vc()
+    if r < 0.85:
+        return blank() + bo() + "raw" + bc() + blank() + "{{ r }}" + blank() + bo() + "endraw" + bc() + blank()
+    if r < 0.92:
+        return blank() + bo() + "macro m(a)" + bc() + sub() + bo() + "endmacro" + bc() + blank() + vo() + "m(1)" + vc()
+    return sub() + sub()
+
+
+def statement_cases(render_hf, count=1500, seed=20261130):
+    import random
+    rnd = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        source = random_statements(rnd) + rnd.choice(["", "\n", "\n\n"])
+        o = {"source": source}
+        try:
+            o["rendered"] = render_hf.compile_template(source).render(
+                messages=[], tools=None, documents=None, add_generation_prompt=False, x=True)
+        except Exception as e:  # noqa: BLE001
+            o["error"] = f"{type(e).__name__}: {e}"
+        cases.append(o)
+    return {"vars": {"x": True}, "cases": cases}
+
+
 def main():
     tpl_dir = os.path.join(OUT, "templates")
     os.makedirs(tpl_dir, exist_ok=True)
@@ -308,6 +356,9 @@ def main():
         f.write("\n")
     with open(os.path.join(OUT, "expressions.json"), "w", encoding="utf-8") as f:
         json.dump(expression_cases(render_hf), f, ensure_ascii=False, indent=0)
+        f.write("\n")
+    with open(os.path.join(OUT, "statements.json"), "w", encoding="utf-8") as f:
+        json.dump(statement_cases(render_hf), f, ensure_ascii=False, indent=0)
         f.write("\n")
     n_err = expected.count('"error"')
     print(f"{len(build_cases())} template cases ({n_err} errors), {len(SNIPPETS)} snippets", file=sys.stderr)
