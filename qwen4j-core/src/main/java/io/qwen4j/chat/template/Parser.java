@@ -108,6 +108,7 @@ final class Parser {
             case "call" -> parseCallBlock();
             case "filter" -> parseFilterBlock();
             case "with" -> parseWith();
+            case "generation" -> parseGeneration();
             case "break" -> {
                 expectBlockEnd();
                 yield new Node.Break();
@@ -244,6 +245,18 @@ final class Parser {
         next();
         expectBlockEnd();
         return new Node.With(targets, values, body);
+    }
+
+    /**
+     * transformers' {@code {% generation %}...{% endgeneration %}} (its AssistantTracker extension, which marks the
+     * assistant's tokens for training masks): for rendering, a block with its own scope.
+     */
+    private Node parseGeneration() {
+        expectBlockEnd();
+        List<Node> body = subparse(Set.of("endgeneration"));
+        next();
+        expectBlockEnd();
+        return new Node.With(List.of(), List.of(), body);
     }
 
     private List<Expr.Filter> parseFilterChain() {

@@ -134,6 +134,15 @@ class ChatTemplateTest {
     }
 
     @Test
+    void generationBlocksRenderTheirBodyInTheirOwnScope() {
+        // transformers' AssistantTracker renders {% generation %} as a call block (the oracle script has no such tag)
+        var messages = List.<Map<String, Object>>of(Map.of("role", "user", "content", "q"), Map.of("role", "assistant", "content", "a"));
+        String source = "{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}{{ m.content }}{% set inner = 1 %}"
+                + "{% endgeneration %}{% else %}[{{ m.content }}]{% endif %}{% endfor %}{{ inner is defined }}";
+        assertThat(ChatTemplate.parse(source).render(messages, null, false, Map.of())).isEqualTo("[q]aFalse");
+    }
+
+    @Test
     void rangeIsBounded() {
         assertThat(render("{{ range(3)|list }} {{ range(5, 0, -2)|list }}")).isEqualTo("[0, 1, 2] [5, 3, 1]");
         assertThatThrownBy(() -> render("{{ range(10**9)|length }}")).hasMessageContaining("range too big");
