@@ -1,5 +1,9 @@
 package io.qwen4j.cli;
 
+import io.qwen4j.engine.BatchScheduler;
+import io.qwen4j.engine.Generation;
+import io.qwen4j.engine.GenerationEvent;
+import io.qwen4j.engine.GenerationRequest;
 import io.qwen4j.engine.Model;
 import io.qwen4j.gguf.GgufTensorInfo;
 import io.qwen4j.model.KvCache;
@@ -24,7 +28,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure prompt processing (pp) and decode (tg) speed like llama-bench; prints RESULT lines.")
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file, or a model reference (qwen3:0.6b, ORG/REPO[:QUANT]) pulled when missing.")
     Path model;
 
     @Option(names = "-p", description = "Prompt tokens for the pp test, 0 = skip (default: ${DEFAULT-VALUE}).")
@@ -36,12 +40,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--reps"}, description = "Repetitions (default: ${DEFAULT-VALUE}).")
     int reps = 5;
 
+    @Option(names = "--parallel", description = "Also run P concurrent generations of n tokens each through the "
+            + "continuous-batching scheduler and report their aggregate speed (test=tgN-parallelP), 0 = skip (default: ${DEFAULT-VALUE}).")
+    int parallel = 0;
+
     @Mixin
     ModelOptions modelOptions;
 
+    /** Prompt length of each concurrent generation in the parallel test. */
+    private static final int PARALLEL_PROMPT = 16;
+
     @Override
     public Integer call() throws IOException {
-        if (modelOptions.contextSize == 0) modelOptions.contextSize = Math.max(promptTokens, genTokens) + 1;
+        if (modelOptions.contextSize == 0) modelOptions.contextSize = Math.max(promptTokens, genTokens + PARALLEL_PROMPT) + 1;
         try (Model m = modelOptions.open(model)) {
             LanguageModel lm = m.languageModel();
             int vocab = lm.config().vocabSize();
@@ -68,8 +79,28 @@ final class BenchCommand implements Callable<Integer> {
                 report(type, threads, "tg" + genTokens, samples, String.format(Locale.ROOT,
                         " weights_bytes_per_token=%d effective_gb_s=%.2f", bytes, bytes * median / 1e9));
             }
+            if (parallel > 0 && genTokens > 0) {
+                var samples = measureParallel(m, rng);
+                report(type, threads, "tg" + genTokens + "-parallel" + parallel, samples, "");
+            }
         }
         return 0;
+    }
+
+    /** Aggregate tokens/s of {@code parallel} generations submitted at once (fresh random prompts each run). */
+    private List<Double> measureParallel(Model m, SplittableRandom rng) {
+        int vocab = m.config().vocabSize();
+        try (var scheduler = new BatchScheduler(m, new BatchScheduler.Config(parallel, parallel, 512))) {
+            Runnable run = () -> {
+                var futures = new ArrayList<java.util.concurrent.CompletableFuture<GenerationEvent.Done>>();
+                for (int i = 0; i < parallel; i++) {
+                    Generation g = scheduler.submit(rng.ints(PARALLEL_PROMPT, 0, vocab).toArray(), GenerationRequest.greedy(genTokens));
+                    futures.add(java.util.concurrent.CompletableFuture.supplyAsync(g::await, Thread::startVirtualThread));
+                }
+                futures.forEach(java.util.concurrent.CompletableFuture::join);
+            };
+            return measure(run, parallel * genTokens);
+        }
     }
 
     private List<Double> measure(Runnable run, int tokens) {

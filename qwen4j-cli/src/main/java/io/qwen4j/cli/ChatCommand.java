@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Interactive multi-turn chat. One message per line; /bye or end of input quits.")
 final class ChatCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file, or a model reference (qwen3:0.6b, ORG/REPO[:QUANT]) pulled when missing.")
     Path model;
 
     @Mixin

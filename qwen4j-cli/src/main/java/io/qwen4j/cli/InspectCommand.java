@@ -2,18 +2,20 @@ package io.qwen4j.cli;
 
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.gguf.GgufTensorInfo;
+import io.qwen4j.hub.HubConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a GGUF file's metadata and tensors.")
-final class InspectCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file.")
+final class InspectCommand implements Callable<Integer>, UsesHub {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, or a model reference (qwen3:0.6b, ORG/REPO[:QUANT]) pulled when missing.")
     Path model;
 
     @Option(names = "--no-tensors", description = "Metadata only.")
@@ -22,8 +24,16 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--items", description = "Array items shown per metadata value (default: 8).")
     int items = 8;
 
+    private Supplier<HubConfig> hub = FROM_ENVIRONMENT;
+
+    @Override
+    public void hub(Supplier<HubConfig> config) {
+        this.hub = config;
+    }
+
     @Override
     public Integer call() throws IOException {
+        model = ModelArgument.resolve(model, hub);
         try (var gguf = GgufFile.open(model)) {
             var out = System.out;
             out.printf(Locale.ROOT, "file: %s%nGGUF version %d, %d metadata keys, %d tensors, alignment %d, data at offset %d%n",

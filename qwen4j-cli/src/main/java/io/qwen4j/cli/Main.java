@@ -1,5 +1,7 @@
 package io.qwen4j.cli;
 
+import io.qwen4j.hub.HubConfig;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "qwen4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run Qwen models from GGUF files, in pure Java.",
         subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, LogitsCommand.class,
-                DemoCommand.class, RandomModelCommand.class, BenchCommand.class, ServeCommand.class, TemplateCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, RandomModelCommand.class, BenchCommand.class, ServeCommand.class, TemplateCommand.class,
+                CommandLine.HelpCommand.class, PullCommand.class, ListCommand.class, RmCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -18,7 +21,21 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        var cl = new CommandLine(new Main());
+        return commandLine(UsesHub.FROM_ENVIRONMENT);
+    }
+
+    /** The command line with the model hub it pulls from and stores into (tests pass a local one). */
+    static CommandLine commandLine(Supplier<HubConfig> hub) {
+        // Picocli creates commands and mixins through the factory: hand the hub to those that use it.
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K object = CommandLine.defaultFactory().create(type);
+                if (object instanceof UsesHub user) user.hub(hub);
+                return object;
+            }
+        };
+        var cl = new CommandLine(new Main(), factory);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // Expected failures (bad file, overflow) get one clear line, not a stack trace.
             String msg = ex.getMessage() != null ? ex.getMessage() : ex.toString();

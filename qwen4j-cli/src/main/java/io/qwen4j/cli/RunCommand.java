@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Answer one chat message (or continue raw text with --raw), streaming the reply to stdout.")
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file, or a model reference (qwen3:0.6b, ORG/REPO[:QUANT]) pulled when missing.")
     Path model;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PROMPT", description = "The message (read from stdin when absent).")

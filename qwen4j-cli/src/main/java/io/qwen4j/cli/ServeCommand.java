@@ -11,9 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Serve the model over an OpenAI-compatible HTTP API (/v1/models, /v1/chat/completions, /health).")
+        description = "Serve the model over OpenAI- and Ollama-compatible HTTP APIs with continuous batching (/v1/chat/completions, /v1/completions, /api/chat, /api/generate, /metrics, ...).")
 final class ServeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF model file, or a model reference (qwen3:0.6b, ORG/REPO[:QUANT]) pulled when missing.")
     Path model;
 
     @Option(names = "--host", description = "Address to bind (default: ${DEFAULT-VALUE}).")
@@ -28,6 +28,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow a non-loopback address without an API key.")
     boolean insecure;
 
+    @Option(names = {"-np", "--parallel"}, description = "Requests generating at once, batched into one forward pass per step (default: ${DEFAULT-VALUE}).")
+    int parallel = ApiServer.Config.DEFAULT_PARALLEL;
+
+    @Option(names = "--queue", description = "Requests that may wait for a slot; more get 503 (default: 4 x parallel).")
+    Integer queue;
+
     @Option(names = "--name", description = "Model id reported by the API (default: the file name without .gguf).")
     String name;
 
@@ -41,8 +47,10 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String id = name != null ? name : model.getFileName().toString().replaceFirst("(?i)\\.gguf$", "");
         try (Model m = chatTemplate.applyTo(modelOptions.open(model));
-             var server = ApiServer.start(m, id, new ApiServer.Config(host, port, apiKey, insecure, 8 << 20))) {
-            System.err.printf("qwen4j: serving '%s' at http://%s:%d/v1 (context %d tokens); Ctrl-C stops%n", id, host, server.port(), m.contextSize());
+             var server = ApiServer.start(m, id, new ApiServer.Config(host, port, apiKey, insecure, 8 << 20)
+                     .withParallel(parallel, queue != null ? queue : 4 * parallel))) {
+            System.err.printf("qwen4j: serving '%s' at http://%s:%d (OpenAI: /v1, Ollama: /api; context %d tokens, %d parallel); Ctrl-C stops%n",
+                    id, host, server.port(), m.contextSize(), parallel);
             var stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             stop.await();

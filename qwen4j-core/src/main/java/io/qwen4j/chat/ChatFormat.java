@@ -18,16 +18,26 @@ public final class ChatFormat {
     private final ChatTemplate template;
     private final TemplateException parseError;
     private final String origin;
+    private final boolean xmlToolCalls;
 
-    private ChatFormat(ChatTemplate template, TemplateException parseError, String origin) {
+    private ChatFormat(ChatTemplate template, TemplateException parseError, String origin, boolean xmlToolCalls) {
         this.template = template;
         this.parseError = parseError;
         this.origin = origin;
+        this.xmlToolCalls = xmlToolCalls;
+    }
+
+    /**
+     * Whether the template teaches the model XML tool calls ({@code <function=NAME><parameter=P>}, Qwen3-Coder and
+     * Qwen3.5) rather than Hermes JSON ({@code {"name": ..., "arguments": ...}}, Qwen2.5 and Qwen3).
+     */
+    public boolean xmlToolCalls() {
+        return xmlToolCalls;
     }
 
     /** The built-in ChatML format. */
     public static ChatFormat builtIn() {
-        return new ChatFormat(null, null, "the built-in ChatML template");
+        return new ChatFormat(null, null, "the built-in ChatML template", false);
     }
 
     /**
@@ -38,9 +48,9 @@ public final class ChatFormat {
     public static ChatFormat of(String source, String bosToken, String eosToken, String origin) {
         if (source == null) return builtIn();
         try {
-            return new ChatFormat(ChatTemplate.parse(source).withSpecialTokens(bosToken, eosToken), null, origin);
+            return new ChatFormat(ChatTemplate.parse(source).withSpecialTokens(bosToken, eosToken), null, origin, source.contains("<function="));
         } catch (TemplateException e) {
-            return new ChatFormat(null, e, origin);
+            return new ChatFormat(null, e, origin, false);
         }
     }
 

@@ -7,5 +7,7 @@ public enum FinishReason {
     /** The token limit or the context was reached. */
     LENGTH,
     /** The caller cancelled. */
-    CANCELLED
+    CANCELLED,
+    /** The engine failed while running it (see {@link Generation#failure()}); other generations go on. */
+    ERROR
 }

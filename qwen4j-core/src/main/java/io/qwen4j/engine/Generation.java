@@ -2,6 +2,7 @@ package io.qwen4j.engine;
 
 import io.qwen4j.sampling.Sampler;
 import io.qwen4j.sampling.StopStrings;
+import io.qwen4j.sampling.TokenLogprobs;
 import io.qwen4j.tokenizer.StreamingDecoder;
 import io.qwen4j.tokenizer.Tokenizer;
 import java.util.ArrayDeque;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * generation then ends with {@link FinishReason#CANCELLED} at the next token boundary.
  */
 public final class Generation implements Iterator<GenerationEvent> {
-    private final Session session;
+    private Session session;
     private final int[] prompt;
     private final GenerationRequest request;
     private final Tokenizer tokenizer;
@@ -24,27 +25,40 @@ public final class Generation implements Iterator<GenerationEvent> {
     private final StreamingDecoder decoder;
     private final float[] logits;
     private final StringBuilder text = new StringBuilder();
-    private final ArrayDeque<GenerationEvent> pending = new ArrayDeque<>();
+    /** Events not yet consumed. Driven by the consumer: a plain deque; driven by a scheduler thread: a blocking queue. */
+    private final java.util.Queue<GenerationEvent> pending;
+    private final boolean scheduled;
+    private boolean consumedDone;
     private final int[] last = new int[1];
     private volatile boolean cancelled;
     private boolean started;
-    private boolean ended;
+    private volatile boolean ended;
     private GenerationEvent.Done done;
     private Consumer<GenerationEvent.Done> onDone = d -> {};
     private int reused;
+    private int fed;
+    private long promptStart;
+    private volatile RuntimeException failure;
     private int generated;
     private long promptNanos;
     private long generationStart;
 
     Generation(Session session, int[] prompt, GenerationRequest request) {
+        this(session.model(), session, prompt, request, false);
+    }
+
+    /** With {@code scheduled} a {@link BatchScheduler} thread computes the steps and the consumer only reads events. */
+    Generation(Model model, Session session, int[] prompt, GenerationRequest request, boolean scheduled) {
         this.session = session;
+        this.scheduled = scheduled;
+        this.pending = scheduled ? new java.util.concurrent.LinkedBlockingQueue<>() : new ArrayDeque<>();
         this.prompt = prompt.clone();
         this.request = request;
-        this.tokenizer = session.model().tokenizer();
-        this.sampler = new Sampler(request.sampling(), session.model().config().vocabSize());
+        this.tokenizer = model.tokenizer();
+        this.sampler = new Sampler(request.sampling(), model.config().vocabSize());
         this.stops = new StopStrings(request.stop());
         this.decoder = tokenizer.streamingDecoder();
-        this.logits = new float[session.model().config().vocabSize()];
+        this.logits = new float[model.config().vocabSize()];
     }
 
     /** Asks the generation to stop; safe from any thread. */
@@ -54,19 +68,29 @@ public final class Generation implements Iterator<GenerationEvent> {
 
     @Override
     public boolean hasNext() {
-        return !pending.isEmpty() || !ended;
+        return !consumedDone;
     }
 
     @Override
     public GenerationEvent next() {
-        if (pending.isEmpty()) {
-            if (ended) throw new NoSuchElementException("the generation has finished");
-            step();
-        }
-        return pending.poll();
+        if (consumedDone) throw new NoSuchElementException("the generation has finished");
+        if (!scheduled && pending.isEmpty()) step();
+        GenerationEvent e = scheduled ? take() : pending.poll();
+        if (e instanceof GenerationEvent.Done) consumedDone = true;
+        return e;
     }
 
-    /** Called once, on the consuming thread, when the final event is produced. */
+    private GenerationEvent take() {
+        try {
+            return ((java.util.concurrent.BlockingQueue<GenerationEvent>) pending).take();
+        } catch (InterruptedException e) {
+            cancel();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the next token", e);
+        }
+    }
+
+    /** Called once, on the thread that produces the final event. */
     void onDone(Consumer<GenerationEvent.Done> callback) {
         this.onDone = callback;
     }
@@ -82,8 +106,110 @@ public final class Generation implements Iterator<GenerationEvent> {
         return stream(e -> {});
     }
 
+    /** One step when the consumer drives: the prompt first, then one token per call. */
     private void step() {
-        if (!started) processPrompt();
+        if (!started) {
+            beginPrompt();
+            feedPrompt(Integer.MAX_VALUE);
+        } else if (readyForNextToken()) {
+            session.feed(last, 0, 1, logits);
+        } else {
+            return;
+        }
+        sampleNext();
+    }
+
+    /** Reuses the session's matching prefix; the rest of the prompt is then fed by {@link #feedPrompt}. */
+    void beginPrompt() {
+        started = true;
+        promptStart = System.nanoTime();
+        reused = session.reusePrefix(prompt);
+        fed = reused;
+        for (int t : prompt) sampler.accept(t);
+    }
+
+    /** Feeds up to {@code max} more prompt tokens; true when the whole prompt is in and its logits are ready. */
+    boolean feedPrompt(int max) {
+        int n = Math.min(max, prompt.length - fed);
+        session.feed(prompt, fed, n, logits);
+        fed += n;
+        if (fed < prompt.length) return false;
+        generationStart = System.nanoTime();
+        promptNanos = generationStart - promptStart;
+        return true;
+    }
+
+    /**
+     * Whether the last sampled token should be fed to get the next one; otherwise ends the generation (cancelled,
+     * token limit, or a full context).
+     */
+    boolean readyForNextToken() {
+        if (ended) return false;
+        if (cancelled) {
+            end(FinishReason.CANCELLED, true);
+        } else if (request.maxTokens() > 0 && generated >= request.maxTokens()) {
+            end(FinishReason.LENGTH, true);
+        } else if (session.length() >= session.contextSize()) {
+            end(FinishReason.LENGTH, true);
+        }
+        return !ended;
+    }
+
+    /** The token to feed next (the last one sampled). */
+    int lastToken() {
+        return last[0];
+    }
+
+    /** Logits buffer the next token is sampled from; a scheduler writes a batched step's row here. */
+    float[] logits() {
+        return logits;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** Gives a scheduled generation the slot it runs in. */
+    void attach(Session slot) {
+        this.session = slot;
+    }
+
+    int[] prompt() {
+        return prompt;
+    }
+
+    /** Still has prompt tokens to feed (or has not started). */
+    boolean prefilling() {
+        return !started || fed < prompt.length;
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    boolean isCancelled() {
+        return cancelled;
+    }
+
+    boolean started() {
+        return started;
+    }
+
+    int reusedTokens() {
+        return reused;
+    }
+
+    int generatedTokens() {
+        return generated;
+    }
+
+    /** Ends a cancelled generation where it stands (a scheduler dropping it from the queue or a slot). */
+    void finishCancelled() {
+        if (!ended) end(FinishReason.CANCELLED, true);
+    }
+
+    /** Samples from {@link #logits()} and emits the token's text; may end the generation. */
+    void sampleNext() {
         if (cancelled) {
             end(FinishReason.CANCELLED, true);
             return;
@@ -91,15 +217,6 @@ public final class Generation implements Iterator<GenerationEvent> {
         if (request.maxTokens() > 0 && generated >= request.maxTokens()) {
             end(FinishReason.LENGTH, true);
             return;
-        }
-        if (generated > 0) {
-            // The previous token enters the cache only now, so a finished generation leaves the cache holding
-            // exactly the tokens a following chat turn starts with (its end-of-turn token is re-rendered).
-            if (session.length() >= session.contextSize()) {
-                end(FinishReason.LENGTH, true);
-                return;
-            }
-            session.feed(last, 0, 1, logits);
         }
         int token = sampler.sample(logits);
         sampler.accept(token);
@@ -109,22 +226,25 @@ public final class Generation implements Iterator<GenerationEvent> {
             end(FinishReason.STOP, true);
             return;
         }
+        TokenLogprobs lp = request.logprobs() < 0 ? null : TokenLogprobs.of(logits, logits.length, token, request.logprobs());
         // Control tokens are not text (llama.cpp prints them only with --special).
         String piece = tokenizer.isControl(token) ? "" : decoder.next(token);
         StopStrings.Result r = stops.push(piece);
         text.append(r.emit());
-        pending.add(new GenerationEvent.Token(token, r.emit()));
+        pending.add(new GenerationEvent.Token(token, r.emit(), lp));
         if (r.stopped()) end(FinishReason.STOP, false);
     }
 
-    private void processPrompt() {
-        started = true;
-        long t0 = System.nanoTime();
-        reused = session.reusePrefix(prompt);
-        for (int t : prompt) sampler.accept(t);
-        session.feed(prompt, reused, prompt.length - reused, logits);
-        generationStart = System.nanoTime();
-        promptNanos = generationStart - t0;
+    /** Ends with an error the scheduler hit (reported to the consumer as the final event's reason). */
+    void fail(RuntimeException error) {
+        if (ended) return;
+        failure = error;
+        end(FinishReason.ERROR, false);
+    }
+
+    /** The error that ended the generation, when its reason is {@link FinishReason#ERROR}. */
+    public java.util.Optional<RuntimeException> failure() {
+        return java.util.Optional.ofNullable(failure);
     }
 
     /** Queues the held-back text (unless a stop string cut it off) and the final event. */
@@ -139,6 +259,7 @@ public final class Generation implements Iterator<GenerationEvent> {
             if (r.stopped()) reason = FinishReason.STOP;
         }
         ended = true;
+        if (generationStart == 0) generationStart = System.nanoTime();
         long genNanos = System.nanoTime() - generationStart;
         done = new GenerationEvent.Done(reason, text.toString(),
                 new Timings(prompt.length, reused, promptNanos, generated, genNanos));

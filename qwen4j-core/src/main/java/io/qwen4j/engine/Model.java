@@ -75,7 +75,7 @@ public final class Model implements AutoCloseable {
         // Building the tokenizer (150K tokens and merges) and mapping the weights are independent: overlap them.
         var tokenizerFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                return Tokenizer.create(GgufVocabulary.read(gguf));
+                return GgufVocabulary.tokenizer(gguf);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -164,9 +164,24 @@ public final class Model implements AutoCloseable {
 
     /** One assistant reply to a whole conversation, with Qwen3's thinking on or off, in a fresh session. */
     public Generation chat(List<ChatMessage> messages, boolean thinking, GenerationRequest request) {
-        return newSession().generate(tokenizer.encode(chatFormat.render(messages, true, thinking)), request);
+        return newSession().generate(chatPrompt(messages, thinking), request);
     }
 
+    /** The tokens of a conversation rendered with the chat template, ending with the assistant's turn opened. */
+    public int[] chatPrompt(List<ChatMessage> messages, boolean thinking) {
+        return renderChat(messages, null, thinking).tokens();
+    }
+
+    /**
+     * A conversation with the tools offered to the model (OpenAI-style function definitions as maps, or null),
+     * rendered with the chat template and tokenized.
+     *
+     * @throws io.qwen4j.chat.template.TemplateException when the template refuses the conversation
+     */
+    public ChatPrompt renderChat(List<ChatMessage> messages, List<java.util.Map<String, Object>> tools, boolean thinking) {
+        String text = chatFormat.render(messages, tools, true, java.util.Map.of("enable_thinking", thinking));
+        return new ChatPrompt(text, tokenizer.encode(text));
+    }
     @Override
     public void close() {
         model.close();

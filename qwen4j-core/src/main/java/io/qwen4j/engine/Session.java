@@ -33,16 +33,18 @@ public final class Session {
 
     /** Starts generating after {@code prompt}; tokens are produced as the returned generation is consumed. */
     public Generation generate(int[] prompt, GenerationRequest request) {
+        checkPrompt(prompt);
+        return new Generation(this, prompt, request);
+    }
+
+    void checkPrompt(int[] prompt) {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
         if (prompt.length >= cache.capacity()) throw new ContextOverflowException(prompt.length, cache.capacity());
-        return new Generation(this, prompt, request);
     }
 
     /** Drops cached positions that differ from {@code prompt}, keeping at least one prompt token to run. Returns the kept count. */
     int reusePrefix(int[] prompt) {
-        int common = 0;
-        int limit = Math.min(cache.length(), prompt.length - 1);
-        while (common < limit && tokens[common] == prompt[common]) common++;
+        int common = commonPrefix(prompt);
         cache.truncate(common);
         return common;
     }
@@ -51,8 +53,31 @@ public final class Session {
     void feed(int[] batch, int off, int n, float[] logits) {
         int start = cache.length();
         model.languageModel().forward(cache, batch, off, n, logits, false);
+        remember(start, batch, off, n);
+    }
+
+    /** One decode step for several sessions at once (continuous batching): logits {@code [n][vocab]}. */
+    static void feedEach(Session[] sessions, KvCache[] caches, int[] next, int n, float[] logits) {
+        int[] starts = new int[n];
+        for (int i = 0; i < n; i++) {
+            caches[i] = sessions[i].cache;
+            starts[i] = caches[i].length();
+        }
+        sessions[0].model.languageModel().forwardEach(caches, next, n, logits);
+        for (int i = 0; i < n; i++) sessions[i].remember(starts[i], next, i, 1);
+    }
+
+    private void remember(int start, int[] batch, int off, int n) {
         if (tokens.length < start + n) tokens = Arrays.copyOf(tokens, Math.max(start + n, tokens.length * 2));
         System.arraycopy(batch, off, tokens, start, n);
+    }
+
+    /** How many leading tokens of {@code prompt} the cache already holds (what {@link #reusePrefix} would keep). */
+    int commonPrefix(int[] prompt) {
+        int common = 0;
+        int limit = Math.min(cache.length(), prompt.length - 1);
+        while (common < limit && tokens[common] == prompt[common]) common++;
+        return common;
     }
 
     int length() {

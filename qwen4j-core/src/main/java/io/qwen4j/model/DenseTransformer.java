@@ -32,6 +32,7 @@ public final class DenseTransformer implements LanguageModel {
     private final Parallel pool;
     private Workspace workspace;
     private float[] lastHidden;
+    private final TokenPlacement placement = new TokenPlacement(MAX_BATCH);
 
     private DenseTransformer(ModelConfig config, GgufFile gguf, Matrix embedding, TransformerBlock[] blocks,
                              RmsNorm outputNorm, Matrix output, Parallel pool) {
@@ -108,20 +109,13 @@ public final class DenseTransformer implements LanguageModel {
             throw new IllegalStateException("context overflow: " + (cache.length() + n)
                     + " tokens do not fit the context of " + cache.capacity());
         }
-        for (int i = off; i < off + n; i++) {
-            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
-                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary [0, " + config.vocabSize() + ")");
-            }
-        }
+        checkTokens(tokens, off, n);
         int hidden = config.hidden();
         int vocab = config.vocabSize();
         for (int done = 0; done < n; ) {
             int chunk = Math.min(MAX_BATCH, n - done);
             Workspace ws = workspace(chunk);
-            for (int i = 0; i < chunk; i++) embedding.dequantizeRow(tokens[off + done + i], ws.x, i * hidden);
-            int startPos = cache.length();
-            for (TransformerBlock block : blocks) block.forward(ws, chunk, startPos, cache, pool);
-            cache.advance(chunk);
+            run(ws, tokens, off + done, placement.sequence(cache, chunk));
             boolean last = done + chunk == n;
             if (allRows) {
                 outputNorm.apply(ws.x, ws.xNorm, chunk);
@@ -132,6 +126,38 @@ public final class DenseTransformer implements LanguageModel {
                 output.matmul(lastHidden, logits, 1, pool);
             }
             done += chunk;
+        }
+    }
+
+    /** All sequences' tokens go through each weight matrix together: one read of the weights per step. */
+    @Override
+    public synchronized void forwardEach(KvCache[] caches, int[] tokens, int n, float[] logits) {
+        if (n > MAX_BATCH) throw new IllegalArgumentException("at most " + MAX_BATCH + " sequences per step, got " + n);
+        for (int i = 0; i < n; i++) {
+            if (caches[i].length() >= caches[i].capacity()) {
+                throw new IllegalStateException("context overflow: sequence " + i + " is full at " + caches[i].capacity() + " tokens");
+            }
+        }
+        checkTokens(tokens, 0, n);
+        Workspace ws = workspace(n);
+        run(ws, tokens, 0, placement.nextOfEach(caches, n));
+        outputNorm.apply(ws.x, ws.xNorm, n);
+        output.matmul(ws.xNorm, logits, n, pool);
+    }
+
+    private void run(Workspace ws, int[] tokens, int off, TokenPlacement at) {
+        int n = at.size();
+        int hidden = config.hidden();
+        for (int i = 0; i < n; i++) embedding.dequantizeRow(tokens[off + i], ws.x, i * hidden);
+        for (TransformerBlock block : blocks) block.forward(ws, n, at, pool);
+        at.advance();
+    }
+
+    private void checkTokens(int[] tokens, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            if (tokens[i] < 0 || tokens[i] >= config.vocabSize()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " is outside the vocabulary [0, " + config.vocabSize() + ")");
+            }
         }
     }
 
@@ -147,7 +173,7 @@ public final class DenseTransformer implements LanguageModel {
 
     private Workspace workspace(int tokens) {
         if (workspace == null || workspace.capacity < tokens) {
-            // Decode needs one row; a prompt gets a full batch once and keeps it.
+            // Single-sequence decode needs one row; anything larger gets a full batch once and keeps it.
             workspace = new Workspace(config, tokens == 1 ? 1 : MAX_BATCH);
         }
         return workspace;

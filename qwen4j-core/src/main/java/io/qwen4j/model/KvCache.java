@@ -74,14 +74,12 @@ public final class KvCache {
         return allocatedPositions;
     }
 
-    /** Stores the keys ({@code [n][kvDim]}, token-major) and values of n tokens from position {@code start} on. */
-    public void store(int layer, int start, int n, float[] k, float[] v) {
+    /** Stores one token's keys ({@code k[kOff..kOff+kvDim)}) and values at position {@code pos} (reserved before). */
+    public void store(int layer, int pos, float[] k, int kOff, float[] v, int vOff) {
         float[] dst = keys[layer];
         int stride = allocatedPositions;
-        for (int i = 0; i < n; i++) {
-            for (int row = 0; row < kvDim; row++) dst[row * stride + start + i] = k[i * kvDim + row];
-        }
-        System.arraycopy(v, 0, values[layer], start * vDim, n * vDim);
+        for (int row = 0; row < kvDim; row++) dst[row * stride + pos] = k[kOff + row];
+        System.arraycopy(v, vOff, values[layer], pos * vDim, vDim);
     }
 
     public float[] keys(int layer) {

@@ -24,6 +24,20 @@ public interface LanguageModel extends AutoCloseable {
      */
     void forward(KvCache cache, int[] tokens, int off, int n, float[] logits, boolean allRows);
 
+    /**
+     * One decode step of continuous batching: the next token of each of {@code n} distinct sequences
+     * ({@code tokens[i]} goes to {@code caches[i]}), logits {@code [n][vocab]}. Models that batch the weights
+     * across sequences override this; the default runs the sequences one after another.
+     */
+    default void forwardEach(KvCache[] caches, int[] tokens, int n, float[] logits) {
+        int vocab = config().vocabSize();
+        float[] row = n == 1 ? logits : new float[vocab];
+        for (int i = 0; i < n; i++) {
+            forward(caches[i], tokens, i, 1, row, false);
+            if (row != logits) System.arraycopy(row, 0, logits, i * vocab, vocab);
+        }
+    }
+
     @Override
     void close();
 }

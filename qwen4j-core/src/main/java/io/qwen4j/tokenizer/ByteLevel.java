@@ -1,6 +1,5 @@
 package io.qwen4j.tokenizer;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -45,21 +44,18 @@ public final class ByteLevel {
     }
 
     /**
-     * The bytes a byte-level string stands for. A character outside the alphabet (never in a well-formed
-     * vocabulary) stands for its own UTF-8 bytes rather than being dropped.
+     * The bytes a byte-level string stands for. A string with a character outside the alphabet (never in a
+     * well-formed vocabulary) stands for its own UTF-8 bytes, as in HF {@code ByteLevel::decode_chain}.
      */
     public static byte[] decode(String text) {
-        var out = new ByteArrayOutputStream(text.length());
-        for (int i = 0; i < text.length(); ) {
-            int c = text.codePointAt(i);
-            int b = byteOf(c);
-            if (b >= 0) {
-                out.write(b);
-            } else {
-                out.writeBytes(Character.toString(c).getBytes(StandardCharsets.UTF_8));
+        var out = new byte[text.length()];
+        for (int i = 0; i < text.length(); i++) {
+            int b = byteOf(text.charAt(i));
+            if (b < 0) {
+                return text.getBytes(StandardCharsets.UTF_8);
             }
-            i += Character.charCount(c);
+            out[i] = (byte) b;
         }
-        return out.toByteArray();
+        return out;
     }
 }

@@ -3,7 +3,6 @@ package io.qwen4j.tokenizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Byte-level BPE over one pre-token: start from one symbol per byte, repeatedly merge the adjacent pair of
@@ -12,12 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * rank and the id of the concatenation, so no strings are built while merging.
  */
 final class BytePairEncoder {
-    private static final int CACHE_LIMIT = 1 << 16;
-    private static final int CACHE_MAX_PIECE = 128;
+    private static final int CACHE_SLOTS = 1 << 15;
+    private static final int CACHE_MAX_PIECE = 48;
 
     private final int[] byteToId = new int[256];
     private final MergeTable merges;
-    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+    /**
+     * Pre-token to ids, direct-mapped: a slot holds the last piece hashed to it. Entries are immutable and
+     * a slot is one reference write, so threads share the cache without locks; a race only loses an entry.
+     * Natural text repeats a small set of words, so most pieces hit (HF BPE keeps a similar word cache).
+     */
+    private final CacheEntry[] cache = new CacheEntry[CACHE_SLOTS];
+
+    private record CacheEntry(String piece, int hash, int[] ids) {}
 
     BytePairEncoder(Map<String, Integer> tokenToId, List<String> mergeList) {
         for (int b = 0; b < 256; b++) {
@@ -43,19 +49,61 @@ final class BytePairEncoder {
         }
     }
 
-    /** Appends the ids of one pre-token (already NFC) to {@code out}. */
-    void encode(String piece, IntList out) {
-        int[] cached = cache.get(piece);
-        if (cached == null) {
-            cached = merge(piece.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            if (piece.length() <= CACHE_MAX_PIECE) {
-                if (cache.size() >= CACHE_LIMIT) {
-                    cache.clear(); // crude but bounded; the common pieces come back quickly
-                }
-                cache.put(piece, cached);
+    /** Appends the ids of the pre-token {@code text[start, end)} (already NFC) to {@code out}. */
+    void encode(String text, int start, int end, IntList out) {
+        int length = end - start;
+        if (length == 1 && text.charAt(start) < 0x80) { // one byte: nothing to merge
+            int id = byteToId[text.charAt(start)];
+            if (id >= 0) {
+                out.add(id);
+            }
+            return;
+        }
+        if (length > CACHE_MAX_PIECE) {
+            out.addAll(merge(utf8(text, start, end)));
+            return;
+        }
+        int hash = 0;
+        for (int i = start; i < end; i++) {
+            hash = 31 * hash + text.charAt(i);
+        }
+        int slot = (hash ^ hash >>> 15) & (CACHE_SLOTS - 1);
+        CacheEntry entry = cache[slot];
+        if (entry != null && entry.hash == hash && entry.piece.length() == length
+                && entry.piece.regionMatches(0, text, start, length)) {
+            out.addAll(entry.ids);
+            return;
+        }
+        int[] ids = merge(utf8(text, start, end));
+        cache[slot] = new CacheEntry(text.substring(start, end), hash, ids);
+        out.addAll(ids);
+    }
+
+    /** UTF-8 of {@code text[start, end)}; a lone surrogate becomes U+FFFD, as on the way into a Rust string. */
+    private static byte[] utf8(String text, int start, int end) {
+        var bytes = new byte[(end - start) * 3];
+        int n = 0;
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes[n++] = (byte) c;
+            } else if (c < 0x800) {
+                bytes[n++] = (byte) (0xC0 | c >> 6);
+                bytes[n++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, text.charAt(++i));
+                bytes[n++] = (byte) (0xF0 | cp >> 18);
+                bytes[n++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                bytes[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                bytes[n++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                int cp = Character.isSurrogate(c) ? 0xFFFD : c;
+                bytes[n++] = (byte) (0xE0 | cp >> 12);
+                bytes[n++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                bytes[n++] = (byte) (0x80 | cp & 0x3F);
             }
         }
-        out.addAll(cached);
+        return Arrays.copyOf(bytes, n);
     }
 
     private int[] merge(byte[] bytes) {
@@ -235,6 +283,10 @@ final class BytePairEncoder {
             }
             System.arraycopy(vs, 0, items, size, vs.length);
             size += vs.length;
+        }
+
+        int size() {
+            return size;
         }
 
         int[] toArray() {

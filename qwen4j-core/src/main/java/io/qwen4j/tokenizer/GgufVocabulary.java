@@ -36,6 +36,21 @@ public final class GgufVocabulary {
                 gguf.getBoolean("tokenizer.ggml.add_bos_token", false));
     }
 
+    /**
+     * The tokenizer of a GGUF file: its vocabulary with the pre-tokenizer {@code tokenizer.ggml.pre} names
+     * ({@code qwen2} and its aliases, or {@code qwen35}), as llama.cpp's {@code llama_vocab::impl::load} maps it.
+     */
+    public static Tokenizer tokenizer(GgufFile gguf) throws GgufFormatException {
+        String pre = gguf.getString("tokenizer.ggml.pre", "qwen2");
+        var preTokenizer = switch (pre) {
+            case "qwen2", "deepseek-r1-qwen", "kormo", "f2llmv2" -> PreTokenizer.QWEN2;
+            case "qwen35" -> PreTokenizer.QWEN35;
+            default -> throw new GgufFormatException(gguf.path() + ": tokenizer.ggml.pre '" + pre
+                    + "' is not supported (supported: qwen2, deepseek-r1-qwen, kormo, f2llmv2, qwen35)");
+        };
+        return Tokenizer.create(read(gguf), preTokenizer);
+    }
+
     private static int id(GgufFile gguf, String key, int vocab) throws GgufFormatException {
         long id = gguf.getLong(key, -1);
         if (id < -1 || id >= vocab) {

@@ -2,79 +2,124 @@ package io.qwen4j.tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
 
 /**
  * Qwen's regex pre-tokenizer, written as a scanner that reproduces the regex's leftmost-alternative,
- * greedy-with-backtracking matching exactly. Qwen2/2.5/3 ({@code tokenizer.json} Split, llama.cpp
- * {@code LLAMA_VOCAB_PRE_TYPE_QWEN2}):
+ * greedy-with-backtracking matching exactly (and several times faster than running the regex). Qwen2/2.5/3
+ * ({@code tokenizer.json} Split, llama.cpp {@code LLAMA_VOCAB_PRE_TYPE_QWEN2}):
  * <pre>(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+</pre>
  * Qwen3.5 ({@code LLAMA_VOCAB_PRE_TYPE_QWEN35}) reads {@code [\p{L}\p{M}]} where Qwen2 reads {@code \p{L}}
  * in the letter run and in the punctuation class.
- * <p>{@code \s} is Unicode White_Space (as in Oniguruma and llama.cpp, not {@link Character#isWhitespace});
- * the contractions' case-insensitivity is ASCII only, as in llama.cpp's {@code '[sS]|'[tT]...}.
+ * <p>Unicode semantics are those of the Oniguruma engine HF {@code tokenizers} runs the regex with: {@code \s}
+ * is Unicode White_Space (not {@link Character#isWhitespace}), and the contractions fold case the Unicode
+ * way, so {@code 'ſ} (U+017F LONG S) is the contraction {@code 's}, which llama.cpp's ASCII-only
+ * {@code '[sS]} misses.
  */
 public enum PreTokenizer {
-    QWEN2(false),
-    QWEN35(true);
+    QWEN2(false, "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
+            + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"),
+    QWEN35(true, "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?[\\p{L}\\p{M}]+|\\p{N}"
+            + "| ?[^\\s\\p{L}\\p{M}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
+
+    /** Receives the pieces of a text as [start, end) ranges. */
+    @FunctionalInterface
+    interface PieceSink {
+        void piece(int start, int end);
+    }
+
+    // character classes; LINE_BREAK (\r, \n) is also white space
+    private static final byte OTHER = 0, LETTER = 1, NUMBER = 2, SPACE = 3, LINE_BREAK = 4, MARK = 5;
+    /** The class of every BMP character, so the scanner's hot loop is one array load per character. */
+    private static final byte[] BMP_CLASS = new byte[0x10000];
+
+    static {
+        for (int c = 0; c < 0x10000; c++) {
+            BMP_CLASS[c] = classify(c);
+        }
+    }
 
     private final boolean marksAreLetters;
+    private final String regex;
 
-    PreTokenizer(boolean marksAreLetters) {
+    PreTokenizer(boolean marksAreLetters, String regex) {
         this.marksAreLetters = marksAreLetters;
+        this.regex = regex;
+    }
+
+    /** The pattern of HF {@code tokenizer.json}'s Split pre-tokenizer that this scanner implements. */
+    public String regex() {
+        return regex;
+    }
+
+    /** The pre-tokenizer whose regex is {@code pattern}, if it is one of Qwen's. */
+    public static Optional<PreTokenizer> forRegex(String pattern) {
+        for (var p : values()) {
+            if (p.regex.equals(pattern)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The pieces of {@code text}, in order; they concatenate back to {@code text}. */
     public List<String> split(String text) {
         var pieces = new ArrayList<String>();
-        split(text, pieces::add);
+        split(text, 0, text.length(), (start, end) -> pieces.add(text.substring(start, end)));
         return pieces;
     }
 
-    void split(String text, Consumer<String> sink) {
-        for (int i = 0, n = text.length(); i < n; ) {
-            int end = matchAt(text, i);
-            sink.accept(text.substring(i, end));
+    /** Splits {@code text[from, to)} as if it were the whole text. */
+    void split(String text, int from, int to, PieceSink sink) {
+        for (int i = from; i < to; ) {
+            int end = matchAt(text, i, to);
+            sink.piece(i, end);
             i = end;
         }
     }
 
     /** End of the regex match starting at {@code i} (every position matches one alternative). */
-    private int matchAt(String s, int i) {
-        int n = s.length();
-        int c = s.codePointAt(i);
-        int afterC = i + Character.charCount(c);
+    private int matchAt(String s, int i, int n) {
+        char ch = s.charAt(i);
+        int c = ch;
+        int afterC = i + 1;
+        if (Character.isHighSurrogate(ch) && afterC < n && Character.isLowSurrogate(s.charAt(afterC))) {
+            c = Character.toCodePoint(ch, s.charAt(afterC++));
+        }
+        int cls = classOf(c);
 
-        // 1. 's 't 're 've 'm 'll 'd
+        // 1. (?i:'s|'t|'re|'ve|'m|'ll|'d)
         if (c == '\'' && afterC < n) {
-            char a = asciiLower(s.charAt(afterC));
-            if (a == 's' || a == 't' || a == 'm' || a == 'd') {
-                return afterC + 1;
-            }
-            if (afterC + 1 < n) {
-                char b = asciiLower(s.charAt(afterC + 1));
-                if ((a == 'r' || a == 'v') && b == 'e' || a == 'l' && b == 'l') {
-                    return afterC + 2;
-                }
+            int end = contractionEnd(s, afterC, n);
+            if (end > 0) {
+                return end;
             }
         }
         // 2. [^\r\n\p{L}\p{N}]?\p{L}+  (a letter-run char as the optional prefix gives the same run)
-        if (isLetterRun(c)) {
-            return letterRunEnd(s, afterC);
+        if (isLetterRun(cls)) {
+            return letterRunEnd(s, afterC, n);
         }
-        if (c != '\r' && c != '\n' && !isLetter(c) && !isNumber(c) && afterC < n && isLetterRun(s.codePointAt(afterC))) {
-            return letterRunEnd(s, afterC);
+        if (cls != LINE_BREAK && cls != LETTER && cls != NUMBER && afterC < n && isLetterRun(classAt(s, afterC, n))) {
+            return letterRunEnd(s, afterC, n);
         }
         // 3. \p{N}: one at a time
-        if (isNumber(c)) {
+        if (cls == NUMBER) {
             return afterC;
         }
         // 4. ' ?[^\s\p{L}\p{N}]+[\r\n]*'
-        int start = c == ' ' && afterC < n && isPunctuation(s.codePointAt(afterC)) ? afterC : i;
-        if (isPunctuation(s.codePointAt(start))) {
+        int start = i;
+        if (c == ' ' && afterC < n && isPunctuation(classAt(s, afterC, n))) {
+            start = afterC;
+            cls = classAt(s, start, n);
+        }
+        if (isPunctuation(cls)) {
             int j = start;
-            while (j < n && isPunctuation(s.codePointAt(j))) {
-                j += Character.charCount(s.codePointAt(j));
+            while (j < n) {
+                int k = classAt(s, j, n);
+                if (!isPunctuation(k)) {
+                    break;
+                }
+                j += Character.isHighSurrogate(s.charAt(j)) && j + 1 < n && Character.isLowSurrogate(s.charAt(j + 1)) ? 2 : 1;
             }
             while (j < n && (s.charAt(j) == '\r' || s.charAt(j) == '\n')) {
                 j++;
@@ -83,16 +128,19 @@ public enum PreTokenizer {
         }
         // c is white space from here on (all White_Space characters are in the BMP)
         int runEnd = i;
-        int lastNewline = -1;
-        while (runEnd < n && isSpace(s.charAt(runEnd))) {
-            if (s.charAt(runEnd) == '\r' || s.charAt(runEnd) == '\n') {
-                lastNewline = runEnd;
+        int lastLineBreak = -1;
+        while (runEnd < n) {
+            byte k = BMP_CLASS[s.charAt(runEnd)];
+            if (k == LINE_BREAK) {
+                lastLineBreak = runEnd;
+            } else if (k != SPACE) {
+                break;
             }
             runEnd++;
         }
         // 5. \s*[\r\n]+ : \s* backtracks to the last line break of the run
-        if (lastNewline >= 0) {
-            return lastNewline + 1;
+        if (lastLineBreak >= 0) {
+            return lastLineBreak + 1;
         }
         // 6. \s+(?!\S) : the whole run at the end of the text, else all but its last character
         if (runEnd == n) {
@@ -105,45 +153,82 @@ public enum PreTokenizer {
         return runEnd;
     }
 
-    private int letterRunEnd(String s, int j) {
-        int n = s.length();
+    /**
+     * End of a contraction whose letters start at {@code j}, or -1. Case-insensitive as Oniguruma folds
+     * case: besides ASCII case, only U+017F LONG S folds to one of the letters (to {@code s}); U+212A KELVIN
+     * SIGN folds to {@code k}, which no contraction has.
+     */
+    private static int contractionEnd(String s, int j, int n) {
+        char a = foldLetter(s.charAt(j));
+        if (a == 's' || a == 't' || a == 'm' || a == 'd') {
+            return j + 1;
+        }
+        if (j + 1 < n) {
+            char b = foldLetter(s.charAt(j + 1));
+            if ((a == 'r' || a == 'v') && b == 'e' || a == 'l' && b == 'l') {
+                return j + 2;
+            }
+        }
+        return -1;
+    }
+
+    private static char foldLetter(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c == '\u017F' ? 's' : c;
+    }
+
+    private int letterRunEnd(String s, int j, int n) {
         while (j < n) {
-            int c = s.codePointAt(j);
-            if (!isLetterRun(c)) {
+            char ch = s.charAt(j);
+            if (ch < 0x80) { // ASCII fast path
+                if (BMP_CLASS[ch] != LETTER) {
+                    break;
+                }
+                j++;
+                continue;
+            }
+            int k = classAt(s, j, n);
+            if (!isLetterRun(k)) {
                 break;
             }
-            j += Character.charCount(c);
+            j += Character.isHighSurrogate(ch) && j + 1 < n && Character.isLowSurrogate(s.charAt(j + 1)) ? 2 : 1;
         }
         return j;
     }
 
-    private static char asciiLower(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    private boolean isLetterRun(int cls) {
+        return cls == LETTER || marksAreLetters && cls == MARK;
     }
 
-    private boolean isLetterRun(int c) {
-        return isLetter(c) || marksAreLetters && isMark(c);
+    private boolean isPunctuation(int cls) {
+        return cls == OTHER || cls == MARK && !marksAreLetters;
     }
 
-    private boolean isPunctuation(int c) {
-        return !isSpace(c) && !isLetterRun(c) && !isNumber(c);
+    /** The class of the code point at {@code j} (a lone surrogate is OTHER, as its replacement would be). */
+    private static int classAt(String s, int j, int n) {
+        char ch = s.charAt(j);
+        if (Character.isHighSurrogate(ch) && j + 1 < n && Character.isLowSurrogate(s.charAt(j + 1))) {
+            return classify(Character.toCodePoint(ch, s.charAt(j + 1)));
+        }
+        return BMP_CLASS[ch];
     }
 
-    static boolean isLetter(int c) {
-        return Character.isLetter(c);
+    private static int classOf(int c) {
+        return c < 0x10000 ? BMP_CLASS[c] : classify(c);
     }
 
-    static boolean isNumber(int c) {
+    private static byte classify(int c) {
+        if (c == '\r' || c == '\n') {
+            return LINE_BREAK;
+        }
+        if (isSpace(c)) {
+            return SPACE;
+        }
         return switch (Character.getType(c)) {
-            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> true;
-            default -> false;
-        };
-    }
-
-    static boolean isMark(int c) {
-        return switch (Character.getType(c)) {
-            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> true;
-            default -> false;
+            case Character.UPPERCASE_LETTER, Character.LOWERCASE_LETTER, Character.TITLECASE_LETTER,
+                 Character.MODIFIER_LETTER, Character.OTHER_LETTER -> LETTER;
+            case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> NUMBER;
+            case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> MARK;
+            default -> OTHER;
         };
     }
 

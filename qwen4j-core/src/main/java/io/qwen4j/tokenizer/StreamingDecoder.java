@@ -1,6 +1,5 @@
 package io.qwen4j.tokenizer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -38,28 +37,19 @@ public final class StreamingDecoder {
     }
 
     /**
-     * Length of the prefix that can be decoded now: all but a trailing lead byte whose sequence is not yet
-     * complete. The cut is always before a non-continuation byte, where a UTF-8 decoder starts afresh, so
-     * decoding the parts separately gives the same text as decoding the whole.
+     * Length of the prefix that can be decoded now: all but a trailing start of a character that later bytes
+     * may complete. The cut is before a lead byte, where a UTF-8 decoder starts afresh, so decoding the parts
+     * separately gives the same text as decoding the whole.
      */
     private int completeLength() {
-        int k = length - 1;
-        while (k >= 0 && length - k <= 3 && (pending[k] & 0xC0) == 0x80) {
-            k--;
-        }
-        if (k < 0 || (pending[k] & 0xC0) == 0x80) {
-            return length;
-        }
-        int lead = pending[k] & 0xFF;
-        int needed = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 1;
-        return needed > length - k ? k : length;
+        return length - Utf8.incompleteTail(pending, length);
     }
 
     private String take(int n) {
         if (n == 0) {
             return "";
         }
-        String text = new String(pending, 0, n, StandardCharsets.UTF_8);
+        String text = Utf8.decodeLossy(pending, n);
         System.arraycopy(pending, n, pending, 0, length - n);
         length -= n;
         return text;

@@ -1,24 +1,22 @@
 package io.qwen4j.tokenizer;
 
 import io.qwen4j.tokenizer.BytePairEncoder.IntList;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * Qwen's byte-level BPE tokenizer over a GGUF vocabulary: special tokens are split out first (llama.cpp
- * {@code tokenizer_st_partition}), the remaining text is NFC-normalised (the {@code tokenizer.json}
- * normalizer), pre-tokenized by Qwen's regex ({@link PreTokenizer}) and each piece byte-pair encoded.
- * Immutable and safe to share between threads.
+ * Qwen's byte-level BPE tokenizer, from a GGUF vocabulary ({@link GgufVocabulary}) or an HF {@code tokenizer.json}
+ * ({@link TokenizerJson}), giving the ids HF {@code tokenizers} gives: added tokens are split out first
+ * (leftmost-longest, {@link AddedTokens} says which), the remaining text is NFC-normalised (the
+ * {@code tokenizer.json} normalizer), pre-tokenized by Qwen's regex ({@link PreTokenizer}) and each piece
+ * byte-pair encoded. Immutable and safe to share between threads.
  */
 public final class Tokenizer {
 
@@ -41,13 +39,16 @@ public final class Tokenizer {
     private final Map<String, Integer> tokenToId;
     private final boolean[] control;
     private final byte[][] pieces;
-    private final int[] specialIds;        // CONTROL, USER_DEFINED and UNKNOWN tokens, longest text first
+    private final AddedTokenMatcher allAdded;        // CONTROL, USER_DEFINED and UNKNOWN tokens
+    private final AddedTokenMatcher nonSpecialAdded; // USER_DEFINED tokens
     private final Set<Integer> endOfGeneration;
     private final BytePairEncoder bpe;
+    private final boolean nfc;
 
-    private Tokenizer(Vocabulary v, PreTokenizer preTokenizer) {
+    private Tokenizer(Vocabulary v, PreTokenizer preTokenizer, boolean nfc) {
         this.vocabulary = v;
         this.preTokenizer = preTokenizer;
+        this.nfc = nfc;
         int n = v.tokens().size();
         tokenToId = HashMap.newHashMap(n);
         for (int id = 0; id < n; id++) {
@@ -89,7 +90,8 @@ public final class Tokenizer {
         endOfGeneration = Collections.unmodifiableSet(eog);
 
         pieces = new byte[n][];
-        var specials = new ArrayList<Integer>();
+        var added = new ArrayList<Integer>();
+        var nonSpecial = new ArrayList<Integer>();
         for (int id = 0; id < n; id++) {
             String text = v.tokens().get(id);
             int type = v.tokenTypes()[id];
@@ -99,116 +101,132 @@ public final class Tokenizer {
             pieces[id] = special ? text.getBytes(StandardCharsets.UTF_8)
                     : type == Vocabulary.NORMAL || type == Vocabulary.BYTE ? ByteLevel.decode(text)
                     : new byte[0];
-            if (special && !text.isEmpty()) {
-                specials.add(id);
+            if (special) {
+                added.add(id);
+                if (type == Vocabulary.USER_DEFINED) {
+                    nonSpecial.add(id);
+                }
             }
         }
-        specials.sort(Comparator.comparingInt((Integer id) -> v.tokens().get(id).length()).reversed());
-        specialIds = specials.stream().mapToInt(Integer::intValue).toArray();
+        allAdded = new AddedTokenMatcher(v.tokens(), added.stream().mapToInt(Integer::intValue).toArray());
+        nonSpecialAdded = new AddedTokenMatcher(v.tokens(), nonSpecial.stream().mapToInt(Integer::intValue).toArray());
         bpe = new BytePairEncoder(tokenToId, v.merges());
     }
 
     /** A Qwen2/2.5/3 tokenizer (GGUF {@code tokenizer.ggml.pre = "qwen2"}). */
     public static Tokenizer create(Vocabulary v) {
-        return new Tokenizer(v, PreTokenizer.QWEN2);
+        return new Tokenizer(v, PreTokenizer.QWEN2, true);
     }
 
-    /** A tokenizer with the given pre-tokenizer (Qwen3.5: {@link PreTokenizer#QWEN35}). */
+    /** A tokenizer with the given pre-tokenizer (Qwen3.5: {@link PreTokenizer#QWEN35}) and NFC normalisation. */
     public static Tokenizer create(Vocabulary v, PreTokenizer preTokenizer) {
-        return new Tokenizer(v, preTokenizer);
+        return new Tokenizer(v, preTokenizer, true);
     }
 
-    /** Same as {@code encode(text, true)}. */
+    /** A tokenizer that normalises text to NFC first (as Qwen's) or not at all. */
+    public static Tokenizer create(Vocabulary v, PreTokenizer preTokenizer, boolean nfc) {
+        return new Tokenizer(v, preTokenizer, nfc);
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    public PreTokenizer preTokenizer() {
+        return preTokenizer;
+    }
+
+    /** Same as {@code encode(text, AddedTokens.ALL)}: for rendered chat templates. */
     public int[] encode(String text) {
-        return encode(text, true);
+        return encode(text, AddedTokens.ALL);
+    }
+
+    /** {@code encode(text, parseSpecial ? AddedTokens.ALL : AddedTokens.NONE)}. */
+    public int[] encode(String text, boolean parseSpecial) {
+        return encode(text, parseSpecial ? AddedTokens.ALL : AddedTokens.NONE);
     }
 
     /**
      * Token ids of {@code text}, with the BOS token in front when the vocabulary asks for it
-     * ({@code add_bos_token}). With {@code parseSpecial}, CONTROL and USER_DEFINED token texts in {@code text}
-     * become their ids; without it all of {@code text} is ordinary text (stricter than llama.cpp, which still
-     * matches USER_DEFINED tokens such as {@code <think>} then, so that user content cannot inject markup).
+     * ({@code add_bos_token}). Added tokens chosen by {@code addedTokens} become their ids; the text between
+     * them is NFC-normalised, pre-tokenized and byte-pair encoded (HF {@code TokenizerImpl::encode_single_sequence}).
      */
-    public int[] encode(String text, boolean parseSpecial) {
+    public int[] encode(String text, AddedTokens addedTokens) {
         var out = new IntList();
         if (vocabulary.addBos() && vocabulary.bosId() >= 0) {
             out.add(vocabulary.bosId());
         }
-        if (!parseSpecial) {
-            encodeText(text, out);
-            return out.toArray();
-        }
-        for (var fragment : partition(text)) {
-            switch (fragment) {
-                case Fragment.Special s -> out.add(s.id());
-                case Fragment.Text t -> encodeText(text.substring(t.start(), t.end()), out);
-            }
+        var matcher = switch (addedTokens) {
+            case ALL -> allAdded;
+            case NON_SPECIAL -> nonSpecialAdded;
+            case NONE -> null;
+        };
+        if (matcher == null || matcher.isEmpty()) {
+            encodeText(text, 0, text.length(), out);
+        } else {
+            matcher.split(text, new AddedTokenMatcher.Sink() {
+                @Override
+                public void text(int start, int end) {
+                    encodeText(text, start, end, out);
+                }
+
+                @Override
+                public void token(int id) {
+                    out.add(id);
+                }
+            });
         }
         return out.toArray();
     }
 
-    private sealed interface Fragment {
-        record Text(int start, int end) implements Fragment {}
-        record Special(int id) implements Fragment {}
-    }
-
-    /**
-     * llama.cpp {@code tokenizer_st_partition}: for each special token, longest text first, split every
-     * remaining text fragment at each of its occurrences.
-     */
-    private List<Fragment> partition(String text) {
-        List<Fragment> fragments = new ArrayList<>();
-        fragments.add(new Fragment.Text(0, text.length()));
-        for (int id : specialIds) {
-            String special = vocabulary.tokens().get(id);
-            if (!text.contains(special)) {
-                continue;
-            }
-            var split = new ArrayList<Fragment>(fragments.size() + 2);
-            for (var fragment : fragments) {
-                if (!(fragment instanceof Fragment.Text(int start, int end))) {
-                    split.add(fragment);
-                    continue;
-                }
-                int from = start;
-                for (int at = text.indexOf(special, from); at >= 0 && at + special.length() <= end;
-                        at = text.indexOf(special, from)) {
-                    if (at > from) {
-                        split.add(new Fragment.Text(from, at));
-                    }
-                    split.add(new Fragment.Special(id));
-                    from = at + special.length();
-                }
-                if (from < end) {
-                    split.add(new Fragment.Text(from, end));
-                }
-            }
-            fragments = split;
-        }
-        return fragments;
-    }
-
-    private void encodeText(String text, IntList out) {
-        if (text.isEmpty()) {
+    private void encodeText(String text, int start, int end, IntList out) {
+        if (start == end) {
             return;
         }
-        String normalized = Normalizer.isNormalized(text, Normalizer.Form.NFC)
-                ? text : Normalizer.normalize(text, Normalizer.Form.NFC);
-        preTokenizer.split(normalized, piece -> bpe.encode(piece, out));
+        if (nfc && !quickNfc(text, start, end)) {
+            String part = text.substring(start, end);
+            if (!Normalizer.isNormalized(part, Normalizer.Form.NFC)) {
+                part = Normalizer.normalize(part, Normalizer.Form.NFC);
+            }
+            text = part;
+            start = 0;
+            end = part.length();
+        }
+        String s = text;
+        preTokenizer.split(s, start, end, (from, to) -> bpe.encode(s, from, to, out));
+    }
+
+    /** True when no character can change under NFC: all below U+0300 (NFC_Quick_Check=Yes, no combining class). */
+    private static boolean quickNfc(String text, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (text.charAt(i) >= 0x300) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
-     * The text of {@code ids}: their bytes concatenated and read as UTF-8 (malformed sequences become
-     * U+FFFD). Control tokens appear as their text; ids outside the vocabulary are skipped.
+     * The text of {@code ids}: their bytes concatenated and read as UTF-8, each maximal malformed subsequence
+     * one U+FFFD (HF ByteLevel decoder, Rust {@code String::from_utf8_lossy}). Added tokens appear as their
+     * text; ids outside the vocabulary are skipped.
      */
     public String decode(int[] ids) {
-        var bytes = new ByteArrayOutputStream(ids.length * 4);
+        int length = 0;
         for (int id : ids) {
             if (id >= 0 && id < pieces.length) {
-                bytes.writeBytes(pieces[id]);
+                length += pieces[id].length;
             }
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        var bytes = new byte[length];
+        int at = 0;
+        for (int id : ids) {
+            if (id >= 0 && id < pieces.length) {
+                System.arraycopy(pieces[id], 0, bytes, at, pieces[id].length);
+                at += pieces[id].length;
+            }
+        }
+        return Utf8.decodeLossy(bytes, length);
     }
 
     /** The bytes a token stands for: byte-level decoded, special tokens their UTF-8 text, UNUSED ones none. */

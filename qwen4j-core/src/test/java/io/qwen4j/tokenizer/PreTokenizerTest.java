@@ -14,6 +14,14 @@ class PreTokenizerTest {
     }
 
     @Test
+    void contractionsFoldCaseTheUnicodeWay() {
+        // U+017F LONG S folds to 's' (Oniguruma (?i)), unlike llama.cpp's '[sS]; U+212A KELVIN folds to 'k' (no contraction)
+        assertThat(PreTokenizer.QWEN2.split("x'\u017ft")).containsExactly("x", "'\u017f", "t");
+        assertThat(PreTokenizer.QWEN2.split("'\u212a'kx")).containsExactly("'\u212a", "'kx");
+        assertThat(PreTokenizer.QWEN2.split("'\u0130")).containsExactly("'\u0130");
+    }
+
+    @Test
     void punctuationTakesOneLeadingSpaceAndTrailingNewlines() {
         assertThat(PreTokenizer.QWEN2.split("a  !!\n\nb")).containsExactly("a", " ", " !!\n\n", "b");
         assertThat(PreTokenizer.QWEN2.split("(x)")).containsExactly("(x", ")");

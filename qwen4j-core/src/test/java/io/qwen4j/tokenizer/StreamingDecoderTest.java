@@ -52,6 +52,21 @@ class StreamingDecoderTest {
     }
 
     @Test
+    void holdsBackOnlyWhatCouldStillBecomeACharacter() {
+        var decoder = tokenizer.streamingDecoder();
+        // E0 80 can never start a character (E0 needs A0-BF next), so both bytes are replaced at once;
+        // ED A0 is the start of an encoded surrogate: U+FFFD for each byte, as Rust's from_utf8_lossy gives
+        assertThat(decoder.next(byteToken(0xE0))).isEmpty();
+        assertThat(decoder.next(byteToken(0x80))).isEqualTo("\uFFFD\uFFFD");
+        assertThat(decoder.next(byteToken(0xED))).isEmpty();
+        assertThat(decoder.next(byteToken(0xA0))).isEqualTo("\uFFFD\uFFFD");
+        assertThat(decoder.next(byteToken(0xF0))).isEmpty();
+        assertThat(decoder.next(byteToken(0x9F))).isEmpty();
+        assertThat(decoder.next(byteToken(0x98))).isEmpty();
+        assertThat(decoder.next(byteToken(0x80))).isEqualTo("😀");
+    }
+
+    @Test
     void controlTokensAndUnknownIds() {
         var decoder = tokenizer.streamingDecoder();
         assertThat(List.of(decoder.next(151644), decoder.next(-5), decoder.next(151700), decoder.next(872)))

@@ -47,6 +47,69 @@ class TokenizerPropertiesTest {
         assertThat(TOKENIZER.encode(nfc, false)).containsExactly(TOKENIZER.encode(text, false));
     }
 
+    /** Any string of UTF-16 code units without unpaired surrogates: every code point, assigned or not. */
+    @Provide
+    Arbitrary<String> anyUnicode() {
+        return Arbitraries.strings().all().ofMaxLength(40).filter(TokenizerPropertiesTest::wellFormed);
+    }
+
+    private static boolean wellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Property(tries = 400)
+    void decodeInvertsEncodeForAnyUnicode(@ForAll("anyUnicode") String text) {
+        String nfc = Normalizer.normalize(text, Normalizer.Form.NFC);
+        assertThat(TOKENIZER.decode(TOKENIZER.encode(text, AddedTokens.NONE))).isEqualTo(nfc);
+        assertThat(TOKENIZER.decode(TOKENIZER.encode(text, AddedTokens.NON_SPECIAL))).isEqualTo(nfc);
+    }
+
+    /**
+     * The hand-written scanner against the regex itself, run by java.util.regex with the classes spelled out so
+     * that they mean what they mean in Oniguruma: {@code \s} as White_Space, {@code (?i)} folding U+017F to s.
+     */
+    @Property(tries = 1000)
+    void preTokenizerScannerMatchesTheRegex(@ForAll("texts") String text) {
+        assertThat(PreTokenizer.QWEN2.split(text)).isEqualTo(regexSplit(QWEN2_REGEX, text));
+        assertThat(PreTokenizer.QWEN35.split(text)).isEqualTo(regexSplit(QWEN35_REGEX, text));
+    }
+
+    private static final String WHITE_SPACE = "\\t\\n\\x0B\\f\\r \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+    private static final java.util.regex.Pattern QWEN2_REGEX = onigLike(PreTokenizer.QWEN2.regex());
+    private static final java.util.regex.Pattern QWEN35_REGEX = onigLike(PreTokenizer.QWEN35.regex());
+
+    private static java.util.regex.Pattern onigLike(String regex) {
+        String contractions = "(?i:'s|'t|'re|'ve|'m|'ll|'d)";
+        assertThat(regex).startsWith(contractions);
+        String rest = regex.substring(contractions.length())
+                .replace("[^\\s", "[^" + WHITE_SPACE)
+                .replace("\\s", "[" + WHITE_SPACE + "]")
+                .replace("\\S", "[^" + WHITE_SPACE + "]");
+        return java.util.regex.Pattern.compile("'(?:[sS\u017F]|[tT]|[rR][eE]|[vV][eE]|[mM]|[lL][lL]|[dD])" + rest);
+    }
+
+    private static List<String> regexSplit(java.util.regex.Pattern pattern, String text) {
+        var pieces = new ArrayList<String>();
+        var m = pattern.matcher(text);
+        int at = 0;
+        while (at < text.length()) {
+            if (!m.find(at) || m.start() != at) {
+                throw new AssertionError("the regex does not match at " + at + " of " + text);
+            }
+            pieces.add(m.group());
+            at = m.end();
+        }
+        return pieces;
+    }
+
     @Provide
     Arbitrary<String> chats() {
         var piece = Arbitraries.oneOf(texts(),

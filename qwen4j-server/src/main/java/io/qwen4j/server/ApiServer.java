@@ -3,9 +3,12 @@ package io.qwen4j.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.qwen4j.engine.BatchScheduler;
+import io.qwen4j.engine.EngineMetrics;
 import io.qwen4j.engine.Model;
 import io.qwen4j.server.ollama.OllamaApi;
 import io.qwen4j.server.openai.ChatCompletionsHandler;
+import io.qwen4j.server.openai.CompletionsHandler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,16 +18,30 @@ import java.util.concurrent.Executors;
 /**
  * An HTTP server over one model speaking OpenAI's API ({@code GET /v1/models}, {@code POST /v1/chat/completions},
  * JSON or server-sent events) and Ollama's ({@code /api/chat}, {@code /api/generate}, {@code /api/tags},
- * {@code /api/show}, {@code /api/ps}, {@code /api/version}), plus {@code GET /health}. Binds loopback unless told otherwise; a non-loopback
- * address needs an API key (or an explicit {@code insecure}). Each request runs on its own virtual thread; the
- * model runs one forward pass at a time.
+ * {@code /api/show}, {@code /api/ps}, {@code /api/version}), plus {@code GET /health} and Prometheus
+ * {@code GET /metrics}. Binds loopback unless told otherwise; a non-loopback address needs an API key (or an
+ * explicit {@code insecure}). Each request runs on its own virtual thread; generations share the model through
+ * one continuous-batching scheduler.
  */
 public final class ApiServer implements AutoCloseable {
 
-    /** Where and how to listen. {@code apiKey} null: no authentication (only allowed on loopback unless insecure). */
-    public record Config(String host, int port, String apiKey, boolean insecure, int maxBodyBytes) {
+    /**
+     * Where and how to listen. {@code apiKey} null: no authentication (only allowed on loopback unless insecure).
+     * {@code parallel} sequences generate at once (continuous batching); {@code queue} more may wait for a slot.
+     */
+    public record Config(String host, int port, String apiKey, boolean insecure, int maxBodyBytes, int parallel, int queue) {
+        public static final int DEFAULT_PARALLEL = 4;
+
+        public Config(String host, int port, String apiKey, boolean insecure, int maxBodyBytes) {
+            this(host, port, apiKey, insecure, maxBodyBytes, DEFAULT_PARALLEL, 4 * DEFAULT_PARALLEL);
+        }
+
         public static Config loopback(int port) {
             return new Config("127.0.0.1", port, null, false, 8 << 20);
+        }
+
+        public Config withParallel(int slots, int queueCapacity) {
+            return new Config(host, port, apiKey, insecure, maxBodyBytes, slots, queueCapacity);
         }
     }
 
@@ -32,16 +49,21 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService executor;
     private final Config config;
     private final String modelName;
+    private final Generations generations;
     private final ChatCompletionsHandler chat;
+    private final CompletionsHandler completions;
     private final OllamaApi ollama;
+    private final Metrics metrics = new Metrics();
 
     private ApiServer(HttpServer http, ExecutorService executor, Config config, Model model, String modelName) {
         this.http = http;
         this.executor = executor;
         this.config = config;
         this.modelName = modelName;
-        this.chat = new ChatCompletionsHandler(model, modelName);
-        this.ollama = new OllamaApi(model, modelName);
+        this.generations = new Generations(model, new BatchScheduler.Config(config.parallel(), config.queue(), 256));
+        this.chat = new ChatCompletionsHandler(generations, modelName);
+        this.completions = new CompletionsHandler(generations, modelName);
+        this.ollama = new OllamaApi(generations, modelName);
     }
 
     public static ApiServer start(Model model, String modelName, Config config) throws IOException {
@@ -64,11 +86,18 @@ public final class ApiServer implements AutoCloseable {
         return http.getAddress().getPort();
     }
 
+    /** The scheduler's counters (also served at {@code /metrics}). */
+    public EngineMetrics engineMetrics() {
+        return generations.scheduler().metrics();
+    }
+
     private void dispatch(HttpExchange ex) throws IOException {
+        metrics.httpRequests.increment();
         try (ex) {
             try {
                 route(ex);
             } catch (ApiException e) {
+                metrics.httpErrors.increment();
                 if (ex.getRequestURI().getPath().startsWith("/api/")) {
                     // Ollama's error shape is a bare string
                     HttpExchanges.json(ex, e.status(), HttpExchanges.JSON.createObjectNode().put("error", e.getMessage()));
@@ -78,6 +107,7 @@ public final class ApiServer implements AutoCloseable {
             } catch (IOException e) {
                 // the client went away mid-response: nothing to answer
             } catch (RuntimeException e) {
+                metrics.httpErrors.increment();
                 HttpExchanges.error(ex, 500, "server_error", null, "internal error: " + e);
             }
         }
@@ -93,6 +123,15 @@ public final class ApiServer implements AutoCloseable {
         }
         authorize(ex);
         switch (path) {
+            case "/metrics" -> {
+                requireMethod(method, "GET");
+                HttpExchanges.text(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.render(engineMetrics(), config.parallel()));
+            }
+            case "/v1/completions" -> {
+                requireMethod(method, "POST");
+                completions.handle(ex, HttpExchanges.body(ex, config.maxBodyBytes()));
+            }
             case "/v1/models" -> {
                 requireMethod(method, "GET");
                 ObjectNode root = HttpExchanges.JSON.createObjectNode();
@@ -138,6 +177,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         http.stop(0);
+        generations.close();
         executor.shutdownNow();
     }
 }

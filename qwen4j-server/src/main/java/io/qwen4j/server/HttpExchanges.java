@@ -44,6 +44,15 @@ public final class HttpExchanges {
         }
     }
 
+    public static void text(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
     /** OpenAI's error shape: {"error": {"message", "type", "param", "code"}}. */
     public static void error(HttpExchange ex, int status, String type, String param, String message) throws IOException {
         ObjectNode root = JSON.createObjectNode();

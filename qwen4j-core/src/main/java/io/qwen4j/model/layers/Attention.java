@@ -2,6 +2,7 @@ package io.qwen4j.model.layers;
 
 import io.qwen4j.model.KvCache;
 import io.qwen4j.model.ModelConfig;
+import io.qwen4j.model.TokenPlacement;
 import io.qwen4j.tensor.Matrix;
 import io.qwen4j.tensor.Ops;
 import io.qwen4j.tensor.Parallel;
@@ -45,8 +46,8 @@ public final class Attention {
         this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
     }
 
-    /** Attends {@code n} tokens at positions {@code startPos..startPos+n-1}; input ws.xNorm, output ws.delta. */
-    public void forward(Workspace ws, int n, int startPos, KvCache cache, Parallel pool) {
+    /** Attends the {@code n} tokens of {@code at} (each at its own sequence and position); input ws.xNorm, output ws.delta. */
+    public void forward(Workspace ws, int n, TokenPlacement at, Parallel pool) {
         int hd = c.headDim();
         wq.matmul(ws.xNorm, ws.q, n, pool);
         wk.matmul(ws.xNorm, ws.k, n, pool);
@@ -57,28 +58,30 @@ public final class Attention {
         if (qNorm != null) qNorm.apply(ws.q, ws.q, n * c.heads());
         if (kNorm != null) kNorm.apply(ws.k, ws.k, n * c.kvHeads());
         for (int i = 0; i < n; i++) {
-            int pos = startPos + i;
+            int pos = at.position(i);
             for (int h = 0; h < c.heads(); h++) Ops.ropeNeox(ws.q, (i * c.heads() + h) * hd, c.ropeDims(), pos, c.ropeFreqBase());
             for (int h = 0; h < c.kvHeads(); h++) Ops.ropeNeox(ws.k, (i * c.kvHeads() + h) * hd, c.ropeDims(), pos, c.ropeFreqBase());
+            KvCache cache = at.cache(i);
+            cache.reserve(pos + 1);
+            cache.store(layer, pos, ws.k, i * c.kvDim(), ws.v, i * c.vDim());
         }
-
-        cache.reserve(startPos + n);
-        cache.store(layer, startPos, n, ws.k, ws.v);
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        int stride = cache.keyStride();
-
         pool.forRange(n * c.heads(), (start, end) -> {
-            for (int task = start; task < end; task++) attendOne(ws, task / c.heads(), task % c.heads(), startPos, keys, stride, values);
+            for (int task = start; task < end; task++) {
+                int token = task / c.heads();
+                attendOne(ws, token, task % c.heads(), at.position(token), at.cache(token));
+            }
         });
         wo.matmul(ws.attn, ws.delta, n, pool);
     }
 
-    private void attendOne(Workspace ws, int token, int head, int startPos, float[] keys, int stride, float[] values) {
+    private void attendOne(Workspace ws, int token, int head, int pos, KvCache cache) {
         int hd = c.headDim();
         int vd = c.valueDim();
         int kvHead = head / c.groupSize();
-        int positions = startPos + token + 1;
+        int positions = pos + 1;
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        int stride = cache.keyStride();
         float[] scores = SCORES.get();
         if (scores.length < positions) {
             scores = new float[Math.max(positions, Math.min(c.contextLength(), 2 * positions))];

@@ -1,16 +1,16 @@
 package io.qwen4j.model.layers;
 
-import io.qwen4j.model.KvCache;
+import io.qwen4j.model.TokenPlacement;
 import io.qwen4j.tensor.Ops;
 import io.qwen4j.tensor.Parallel;
 
 /** Pre-norm block: {@code x += attn(norm(x)); x += mlp(norm(x))}. */
 public record TransformerBlock(RmsNorm attnNorm, Attention attention, RmsNorm ffnNorm, SwiGluMlp mlp) {
 
-    public void forward(Workspace ws, int n, int startPos, KvCache cache, Parallel pool) {
+    public void forward(Workspace ws, int n, TokenPlacement at, Parallel pool) {
         int width = n * attnNorm.size();
         attnNorm.apply(ws.x, ws.xNorm, n);
-        attention.forward(ws, n, startPos, cache, pool);
+        attention.forward(ws, n, at, pool);
         Ops.add(ws.x, 0, ws.delta, 0, width);
         ffnNorm.apply(ws.x, ws.xNorm, n);
         mlp.forward(ws, n, pool);

@@ -15,6 +15,12 @@ import io.qwen4j.engine.Model;
 import io.qwen4j.gguf.GgufTensorInfo;
 import io.qwen4j.sampling.SamplingOptions;
 import io.qwen4j.server.ApiException;
+import io.qwen4j.server.ChatInput;
+import io.qwen4j.server.ChatReply;
+import io.qwen4j.server.Generations;
+import io.qwen4j.chat.parse.OutputEvent;
+import io.qwen4j.chat.parse.ParsedOutput;
+import io.qwen4j.chat.parse.ToolCall;
 import io.qwen4j.server.HttpExchanges;
 import io.qwen4j.server.JsonFields;
 import java.io.IOException;
@@ -33,25 +39,22 @@ public final class OllamaApi {
     /** The Ollama release whose API shapes these endpoints follow. */
     public static final String VERSION = "0.12.0";
 
+    private final Generations generations;
     private final Model model;
     private final String name;
     private final Instant loadedAt = Instant.now();
 
-    public OllamaApi(Model model, String name) {
-        this.model = model;
+    public OllamaApi(Generations generations, String name) {
+        this.generations = generations;
+        this.model = generations.model();
         this.name = name;
     }
 
     public void chat(HttpExchange ex, byte[] body) throws IOException {
         JsonNode root = parse(body);
         checkModel(root);
-        if (root.has("tools") && root.get("tools").size() > 0) {
-            throw ApiException.badRequest("tools", "tool calling is not supported by this server yet");
-        }
-        List<ChatMessage> messages = JsonFields.messages(root);
-        boolean think = think(root);
-        Generation g = start(() -> model.chat(messages, think, request(root)));
-        respond(ex, g, JsonFields.bool(root, "stream", true), true);
+        var input = new ChatInput(JsonFields.messages(root), JsonFields.tools(root), new ChatInput.ToolChoice.Auto(), think(root));
+        respond(ex, generations.chat(input, request(root)), JsonFields.bool(root, "stream", true), true);
     }
 
     public void generate(HttpExchange ex, byte[] body) throws IOException {
@@ -68,14 +71,15 @@ public final class OllamaApi {
         }
         boolean raw = JsonFields.bool(root, "raw", false);
         String system = JsonFields.text(root, "system", null);
-        boolean think = think(root);
         var request = request(root);
-        Generation g = start(() -> {
-            if (raw) return model.complete(prompt, request);
+        ChatReply reply;
+        if (raw) {
+            reply = ChatReply.plain(generations.complete(prompt, request));
+        } else {
             var messages = system == null ? List.of(ChatMessage.user(prompt)) : List.of(ChatMessage.system(system), ChatMessage.user(prompt));
-            return model.chat(messages, think, request);
-        });
-        respond(ex, g, JsonFields.bool(root, "stream", true), false);
+            reply = generations.chat(new ChatInput(messages, List.of(), new ChatInput.ToolChoice.Auto(), think(root)), request);
+        }
+        respond(ex, reply, JsonFields.bool(root, "stream", true), false);
     }
 
     public void tags(HttpExchange ex) throws IOException {
@@ -116,48 +120,66 @@ public final class OllamaApi {
         HttpExchanges.json(ex, 200, HttpExchanges.JSON.createObjectNode().put("version", VERSION));
     }
 
-    private interface Starter {
-        Generation start();
-    }
-
-    private static Generation start(Starter s) {
-        try {
-            return s.start();
-        } catch (IllegalArgumentException e) { // includes ContextOverflowException
-            throw ApiException.badRequest(null, e.getMessage());
-        }
-    }
-
-    private void respond(HttpExchange ex, Generation g, boolean stream, boolean chat) throws IOException {
+    private void respond(HttpExchange ex, ChatReply reply, boolean stream, boolean chat) throws IOException {
         if (!stream) {
-            GenerationEvent.Done done = g.await();
-            HttpExchanges.json(ex, 200, finalObject(done, chat, done.text()));
+            GenerationEvent.Done done = reply.await();
+            ObjectNode o = finalObject(done, chat);
+            ParsedOutput out = reply.output();
+            ObjectNode m = text(o, chat, out.content(), out.reasoning());
+            if (chat && out.hasToolCalls()) toolCalls(m, out.toolCalls());
+            HttpExchanges.json(ex, 200, o);
             return;
         }
         ex.getResponseHeaders().set("Content-Type", "application/x-ndjson");
         ex.sendResponseHeaders(200, 0);
         try (OutputStream out = ex.getResponseBody()) {
-            while (g.hasNext()) {
-                switch (g.next()) {
-                    case GenerationEvent.Token t -> {
-                        if (t.text().isEmpty()) continue;
+            var calls = new java.util.TreeMap<Integer, StringBuilder>();
+            var names = new java.util.HashMap<Integer, ToolCall>();
+            GenerationEvent.Done done;
+            try {
+                done = reply.stream(piece -> {
+                    for (OutputEvent e : piece.events()) {
                         ObjectNode o = base();
-                        text(o, chat, t.text());
+                        switch (e) {
+                            case OutputEvent.ContentDelta d -> text(o, chat, d.text(), "");
+                            case OutputEvent.ReasoningDelta d -> text(o, chat, "", d.text());
+                            case OutputEvent.ToolCallStart st -> {
+                                names.put(st.index(), new ToolCall(st.id(), st.name(), ""));
+                                calls.put(st.index(), new StringBuilder());
+                                continue;
+                            }
+                            case OutputEvent.ToolCallArgumentsDelta a -> {
+                                calls.get(a.index()).append(a.jsonFragment());
+                                continue;
+                            }
+                            case OutputEvent.ToolCallEnd end -> {
+                                // Ollama streams a call whole, once its arguments are complete.
+                                ToolCall c = names.get(end.index());
+                                toolCalls(text(o, chat, "", ""), List.of(new ToolCall(c.id(), c.name(), calls.get(end.index()).toString())));
+                            }
+                        }
                         o.put("done", false);
-                        line(out, o);
+                        try {
+                            line(out, o);
+                        } catch (IOException io) {
+                            throw new java.io.UncheckedIOException(io);
+                        }
                     }
-                    case GenerationEvent.Done d -> line(out, finalObject(d, chat, ""));
-                }
+                });
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
             }
+            ObjectNode last = finalObject(done, chat);
+            text(last, chat, "", "");
+            line(out, last);
         } catch (IOException e) {
-            g.cancel(); // the client is gone
+            reply.generation().cancel(); // the client is gone
             throw e;
         }
     }
 
-    private ObjectNode finalObject(GenerationEvent.Done done, boolean chat, String text) {
+    private ObjectNode finalObject(GenerationEvent.Done done, boolean chat) {
         ObjectNode o = base();
-        text(o, chat, text);
         o.put("done", true);
         o.put("done_reason", done.reason() == FinishReason.LENGTH ? "length" : "stop");
         var t = done.timings();
@@ -170,9 +192,26 @@ public final class OllamaApi {
         return o;
     }
 
-    private static void text(ObjectNode o, boolean chat, String text) {
-        if (chat) o.putObject("message").put("role", "assistant").put("content", text);
-        else o.put("response", text);
+    /** Ollama's tool calls: the arguments as an object, not a string. */
+    private static void toolCalls(ObjectNode message, List<ToolCall> calls) {
+        var array = message.putArray("tool_calls");
+        for (ToolCall c : calls) {
+            JsonNode args;
+            try {
+                args = HttpExchanges.JSON.readTree(c.argumentsJson());
+            } catch (IOException e) {
+                args = HttpExchanges.JSON.createObjectNode();
+            }
+            array.addObject().putObject("function").put("name", c.name()).set("arguments", args);
+        }
+    }
+
+    /** The text fields: {@code message.content/thinking} for chat, {@code response/thinking} for generate. Returns where they went. */
+    private static ObjectNode text(ObjectNode o, boolean chat, String content, String thinking) {
+        ObjectNode target = chat ? o.putObject("message").put("role", "assistant") : o;
+        target.put(chat ? "content" : "response", content);
+        if (!thinking.isEmpty()) target.put("thinking", thinking);
+        return target;
     }
 
     private static void line(OutputStream out, ObjectNode o) throws IOException {
