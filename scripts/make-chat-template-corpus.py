@@ -218,6 +218,109 @@ SNIPPETS = [
 ]
 
 
+# Random expressions over a few variables: a differential check of operators, filters, tests and methods.
+EXPR_VARS = {"s": "héllo wörld 👋", "n": None, "l": [3, 1, 2], "d": {"b": 2, "a": "x"}, "f": 1.5}
+EXPR_LITERALS = ["1", "0", "-3", "2.5", "0.1", "1e3", "'ab'", "''", "'Ü x'", "none", "true", "false", "[1, 2, 3]", "[]",
+                 "['b', 'a']", "{'k': 1, 'j': [2]}", "{}", "(1, 'x')", "s", "n", "l", "d", "u", "f"]
+EXPR_BINARY = ["+", "-", "*", "/", "//", "%", "**", "~", "==", "!=", "<", ">", "<=", ">=", "in", "not in", "and", "or"]
+EXPR_FILTERS = ["length", "first", "last", "join", "join(',')", "list", "reverse|list", "sort|list", "unique|list",
+                "default('D')", "default('D', true)", "trim", "upper", "lower", "title", "capitalize", "int", "float",
+                "string", "tojson", "abs", "round", "round(1)", "sum", "min", "max", "items|list", "dictsort",
+                "select|list", "reject|list", "map('string')|list", "indent(2)", "replace('a', 'Z')", "count",
+                "wordcount"]  # no escape or safe: their Markup strings print as Markup(...) inside lists
+EXPR_TESTS = ["defined", "undefined", "none", "string", "number", "integer", "float", "mapping", "iterable", "sequence",
+              "true", "false", "boolean", "odd", "even", "divisibleby(2)", "eq(1)", "in([1, 'ab'])", "callable", "lower", "upper"]
+EXPR_METHODS = ["split()", "split('b')", "strip()", "strip('a')", "startswith('a')", "endswith('b')", "upper()", "lower()",
+                "replace('a', 'x')", "title()", "find('b')", "count('a')", "lstrip()", "rstrip()", "keys()|list",
+                "values()|list", "items()|list", "get('k')", "get('z', 0)"]
+
+
+def random_expression(rnd, depth=0):
+    r = rnd.random()
+    sub = lambda: random_expression(rnd, depth + 1)
+    if depth > 2 or r < 0.3:
+        return rnd.choice(EXPR_LITERALS)
+    if r < 0.5:
+        return f"({sub()} {rnd.choice(EXPR_BINARY)} {sub()})"
+    if r < 0.65:
+        return f"({sub()}|{rnd.choice(EXPR_FILTERS)})"
+    if r < 0.75:
+        return f"({sub()} is {rnd.choice(['', 'not '])}{rnd.choice(EXPR_TESTS)})"
+    if r < 0.85:
+        return f"{sub()}.{rnd.choice(EXPR_METHODS)}"
+    if r < 0.9:
+        return f"({sub()} if {sub()} else {sub()})"
+    if r < 0.95:  # slices only of variables: Jinja folds constant slices of literals in a way of its own
+        return rnd.choice(["s", "l", "(l|list)"]) + "[" + rnd.choice(["0", "-1", "1:", "::-1", ":2", "-2:"]) + "]"
+    return f"(not {sub()})"
+
+
+def expression_cases(render_hf, count=3000, seed=20261129):
+    import random
+    import warnings
+    warnings.simplefilter("ignore")  # Python's own SyntaxWarnings about code Jinja generates
+    rnd = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        source = "{{ " + random_expression(rnd) + " }}"
+        o = {"source": source}
+        try:
+            o["rendered"] = render_hf.compile_template(source).render(
+                messages=[], tools=None, documents=None, add_generation_prompt=False, **copy.deepcopy(EXPR_VARS))
+        except Exception as e:  # noqa: BLE001
+            o["error"] = f"{type(e).__name__}: {e}"
+        cases.append(o)
+    return {"vars": EXPR_VARS, "cases": cases}
+
+
+# Random nestings of statements with random blanks and whitespace control: a differential check of the lexer's
+# trim_blocks / lstrip_blocks / "-" / "+" handling and of block scoping.
+STMT_BLANKS = ["", " ", "  ", "\n", "\n  ", "  \n", "\t", "\n\n", " \n \n  ", "x", "a b\n"]
+
+
+def random_statements(rnd, depth=0):
+    blank = lambda: rnd.choice(STMT_BLANKS)
+    bo = lambda: "{%" + rnd.choice(["", "-", "+"]) + " "
+    bc = lambda: " " + rnd.choice(["", "-", "+"]) + "%}"
+    vo = lambda: "{{" + rnd.choice(["", "-"]) + " "
+    vc = lambda: " " + rnd.choice(["", "-"]) + "}}"
+    sub = lambda: random_statements(rnd, depth + 1)
+    r = rnd.random()
+    if depth > 2 or r < 0.3:
+        return blank() + vo() + rnd.choice(["x", "loop.index if loop is defined else 'L'", "'t'", "i"]) + vc() + blank()
+    if r < 0.45:
+        return (blank() + bo() + "if " + rnd.choice(["x", "not x", "i is odd"]) + bc() + sub() + bo()
+                + rnd.choice(["else", "elif x"]) + bc() + sub() + bo() + "endif" + bc() + blank())
+    if r < 0.6:
+        return (blank() + bo() + "for i in " + rnd.choice(["[1, 2]", "[]", "range(3)"]) + rnd.choice(["", " if i"]) + bc()
+                + sub() + rnd.choice(["", bo() + "else" + bc() + sub()]) + bo() + "endfor" + bc() + blank())
+    if r < 0.7:
+        return blank() + "{#" + rnd.choice(["", "-", "+"]) + " c " + rnd.choice(["", "-", "+"]) + "#}" + blank()
+    if r < 0.78:
+        return blank() + bo() + "set y = " + rnd.choice(["1", "'s'"]) + bc() + blank() + vo() + "y" + vc()
+    if r < 0.85:
+        return blank() + bo() + "raw" + bc() + blank() + "{{ r }}" + blank() + bo() + "endraw" + bc() + blank()
+    if r < 0.92:
+        return blank() + bo() + "macro m(a)" + bc() + sub() + bo() + "endmacro" + bc() + blank() + vo() + "m(1)" + vc()
+    return sub() + sub()
+
+
+def statement_cases(render_hf, count=1500, seed=20261130):
+    import random
+    rnd = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        source = random_statements(rnd) + rnd.choice(["", "\n", "\n\n"])
+        o = {"source": source}
+        try:
+            o["rendered"] = render_hf.compile_template(source).render(
+                messages=[], tools=None, documents=None, add_generation_prompt=False, x=True)
+        except Exception as e:  # noqa: BLE001
+            o["error"] = f"{type(e).__name__}: {e}"
+        cases.append(o)
+    return {"vars": {"x": True}, "cases": cases}
+
+
 def main():
     tpl_dir = os.path.join(OUT, "templates")
     os.makedirs(tpl_dir, exist_ok=True)
@@ -250,6 +353,12 @@ def main():
         f.write("\n")
     with open(os.path.join(OUT, "snippets-expected.json"), "w", encoding="utf-8") as f:
         json.dump({"engine": expected.split('"engine": "')[1].split('"')[0], "snippets": results}, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    with open(os.path.join(OUT, "expressions.json"), "w", encoding="utf-8") as f:
+        json.dump(expression_cases(render_hf), f, ensure_ascii=False, indent=0)
+        f.write("\n")
+    with open(os.path.join(OUT, "statements.json"), "w", encoding="utf-8") as f:
+        json.dump(statement_cases(render_hf), f, ensure_ascii=False, indent=0)
         f.write("\n")
     n_err = expected.count('"error"')
     print(f"{len(build_cases())} template cases ({n_err} errors), {len(SNIPPETS)} snippets", file=sys.stderr)

@@ -1,9 +1,16 @@
 package io.qwen4j.chat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.qwen4j.chat.template.ChatTemplate;
 import io.qwen4j.chat.template.TemplateException;
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.gguf.GgufFormatException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -93,7 +100,11 @@ public final class ChatFormat {
         return renderMaps(messages.stream().map(ChatTemplate::toTemplateMessage).toList(), tools, addGenerationPrompt, kwargs);
     }
 
-    /** Like {@link #render(List, List, boolean, Map)} for messages as OpenAI-style maps, passed to the template as they are. */
+    /**
+     * Like {@link #render(List, List, boolean, Map)} for messages as OpenAI-style maps. They reach the template as
+     * they are, except that tool-call arguments given as JSON text are passed as objects (see
+     * {@link #withObjectArguments}).
+     */
     public String renderMaps(List<Map<String, Object>> messages, List<Map<String, Object>> tools, boolean addGenerationPrompt,
             Map<String, Object> kwargs) {
         if (parseError != null) throw parseError.withContext("cannot parse " + origin + ": ");
@@ -104,9 +115,50 @@ public final class ChatFormat {
             return ChatMlTemplate.render(typed, addGenerationPrompt, thinking(kwargs));
         }
         try {
-            return template.render(messages, tools, addGenerationPrompt, kwargs);
+            return template.render(messages.stream().map(ChatFormat::withObjectArguments).toList(), tools, addGenerationPrompt, kwargs);
         } catch (TemplateException e) {
             throw e.withContext("rendering " + origin + " failed: ");
+        }
+    }
+
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+    /**
+     * A message whose tool calls carry their arguments as JSON text (OpenAI's request shape) with those arguments
+     * as objects, as vLLM's {@code _postprocess_messages} does before rendering: Qwen2.5's template would otherwise
+     * quote the text again with {@code tojson}, and Qwen3.5's and Qwen3-Coder's iterate the arguments with
+     * {@code |items}. Text that is not a JSON object stays text; the caller's maps are not changed.
+     */
+    static Map<String, Object> withObjectArguments(Map<String, Object> message) {
+        if (!(message.get("tool_calls") instanceof List<?> calls)) return message;
+        boolean changed = false;
+        var newCalls = new ArrayList<Object>();
+        for (Object call : calls) {
+            Object parsed = call instanceof Map<?, ?> c && c.get("function") instanceof Map<?, ?> fn
+                    && fn.get("arguments") instanceof String text ? jsonObject(text) : null;
+            if (parsed == null) {
+                newCalls.add(call);
+                continue;
+            }
+            var fn = new LinkedHashMap<Object, Object>((Map<?, ?>) ((Map<?, ?>) call).get("function"));
+            fn.put("arguments", parsed);
+            var c = new LinkedHashMap<Object, Object>((Map<?, ?>) call);
+            c.put("function", fn);
+            newCalls.add(c);
+            changed = true;
+        }
+        if (!changed) return message;
+        var copy = new LinkedHashMap<>(message);
+        copy.put("tool_calls", newCalls);
+        return copy;
+    }
+
+    private static Map<?, ?> jsonObject(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isObject() ? JSON.convertValue(node, LinkedHashMap.class) : null;
+        } catch (JsonProcessingException e) {
+            return null;
         }
     }
 

@@ -57,7 +57,10 @@ final class Arithmetic {
                         if (y == 0) throw new TemplateException("ZeroDivisionError: integer modulo by zero");
                         yield Math.floorMod(x, y);
                     }
-                    case "**" -> y >= 0 ? (Object) power(x, y) : (Object) Math.pow(x, y);
+                    case "**" -> {
+                        if (x == 0 && y < 0) throw new TemplateException("ZeroDivisionError: 0.0 cannot be raised to a negative power");
+                        yield y >= 0 ? (Object) power(x, y) : (Object) Math.pow(x, y);
+                    }
                     default -> throw new IllegalStateException(op);
                 };
             } catch (ArithmeticException e) {
@@ -83,7 +86,11 @@ final class Arithmetic {
                 double r = x % y;
                 yield r != 0 && (r < 0) != (y < 0) ? r + y : r;
             }
-            case "**" -> Math.pow(x, y);
+            case "**" -> {
+                if (x == 0 && y < 0) throw new TemplateException("ZeroDivisionError: 0.0 cannot be raised to a negative power");
+                if (x < 0 && y != Math.rint(y)) throw new TemplateException("a negative number to a fractional power is complex, which templates do not support");
+                yield Math.pow(x, y);
+            }
             default -> throw new IllegalStateException(op);
         };
     }

@@ -28,8 +28,11 @@ final class Filters {
     private static final Set<String> GENERATORS = Set.of("map", "select", "reject", "selectattr", "rejectattr", "unique",
             "batch", "items");
 
+    /** Jinja's map and select family start with {@code if value:}, so a false input (None, 0, "") gives nothing. */
+    private static final Set<String> EMPTY_WHEN_FALSE = Set.of("map", "select", "reject", "selectattr", "rejectattr");
+
     static Object filter(Interpreter in, String name, Object value, List<Object> args, Map<String, Object> kwargs) {
-        Object result = apply(in, name, value, args, kwargs);
+        Object result = EMPTY_WHEN_FALSE.contains(name) && !Py.truthy(value) ? new ArrayList<>() : apply(in, name, value, args, kwargs);
         if (GENERATORS.contains(name) || (name.equals("reverse") && !(value instanceof String))) {
             @SuppressWarnings("unchecked")
             List<Object> items = (List<Object>) result;
@@ -262,6 +265,7 @@ final class Filters {
     }
 
     private static Object toInt(Object value, Object fallback, long base) {
+        if (value instanceof Undefined u) throw u.fail(); // int(float(undefined)) fails in Jinja too
         if (value instanceof Long) return value;
         if (value instanceof Boolean b) return b ? 1L : 0L;
         if (value instanceof Double d) return Double.isFinite(d) ? (Object) (long) (double) d : fallback;
@@ -278,6 +282,7 @@ final class Filters {
     }
 
     private static Object toFloat(Object value, Object fallback) {
+        if (value instanceof Undefined u) throw u.fail();
         if (Py.isNumber(value)) return Py.toDouble(value);
         if (value instanceof String s) {
             String t = Py.strip(s, null).replace("_", "").toLowerCase(Locale.ROOT);
@@ -340,6 +345,7 @@ final class Filters {
     /** Jinja's indent filter, including its quirk of appending a newline before splitting lines. */
     private static String indent(Object value, Object width, boolean first, boolean blank) {
         if (value instanceof Undefined u) throw u.fail();
+        if (!(value instanceof String)) throw Py.typeError("unsupported operand type(s) for +=: '" + Py.typeName(value) + "' and 'str'");
         String indention = width instanceof String w ? w : " ".repeat((int) Math.max(0, Py.toLong(width)));
         String s = Py.str(value) + "\n";
         @SuppressWarnings("unchecked")
@@ -385,7 +391,7 @@ final class Filters {
                     || value instanceof Undefined || value instanceof Generator;
             case "sequence" -> value instanceof List<?> || value instanceof Map<?, ?> || value instanceof String
                     || value instanceof Undefined;
-            case "callable" -> value instanceof PyCallable;
+            case "callable" -> value instanceof PyCallable || value instanceof Undefined; // Undefined has __call__
             case "sameas" -> value == arg(args, 0) || (value != null && (value instanceof Boolean || value instanceof Long)
                     && value.equals(arg(args, 0)));
             case "eq", "equalto", "==" -> Py.eq(value, arg(args, 0));

@@ -373,7 +373,8 @@ final class Interpreter {
         boolean string = obj instanceof String;
         if (obj instanceof String s) items = Py.iterate(s);
         else if (obj instanceof List<?> l) items = new ArrayList<>(l);
-        else throw Py.typeError("'" + Py.typeName(obj) + "' object is not subscriptable");
+        else if (obj instanceof Map<?, ?>) throw Py.typeError("unhashable type: 'slice'");
+        else throw Py.typeError("'" + Py.typeName(obj) + "' object is not subscriptable"); // slices bypass Jinja's getitem
         long step = stepV == null ? 1 : sliceIndex(stepV);
         if (step == 0) throw new TemplateException("ValueError: slice step cannot be zero");
         long n = items.size();

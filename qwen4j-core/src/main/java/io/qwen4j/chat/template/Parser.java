@@ -108,6 +108,7 @@ final class Parser {
             case "call" -> parseCallBlock();
             case "filter" -> parseFilterBlock();
             case "with" -> parseWith();
+            case "generation" -> parseGeneration();
             case "break" -> {
                 expectBlockEnd();
                 yield new Node.Break();
@@ -244,6 +245,18 @@ final class Parser {
         next();
         expectBlockEnd();
         return new Node.With(targets, values, body);
+    }
+
+    /**
+     * transformers' {@code {% generation %}...{% endgeneration %}} (its AssistantTracker extension, which marks the
+     * assistant's tokens for training masks): for rendering, a block with its own scope.
+     */
+    private Node parseGeneration() {
+        expectBlockEnd();
+        List<Node> body = subparse(Set.of("endgeneration"));
+        next();
+        expectBlockEnd();
+        return new Node.With(List.of(), List.of(), body);
     }
 
     private List<Expr.Filter> parseFilterChain() {
@@ -435,13 +448,7 @@ final class Parser {
                 while (current().kind() == Kind.STRING) sb.append(next().text()); // "a" "b" is "ab"
                 yield new Expr.Literal(sb.toString());
             }
-            case INT -> {
-                try {
-                    yield new Expr.Literal(Long.parseLong(t.text()));
-                } catch (NumberFormatException e) {
-                    throw error("integer literal too large: " + t.text(), t);
-                }
-            }
+            case INT -> new Expr.Literal(integer(t));
             case FLOAT -> new Expr.Literal(Double.parseDouble(t.text()));
             case OP -> switch (t.text()) {
                 case "(" -> {
@@ -482,6 +489,14 @@ final class Parser {
         };
     }
 
+    private long integer(Token t) {
+        try {
+            return Long.parseLong(t.text());
+        } catch (NumberFormatException e) {
+            throw error("integer literal too large (beyond 64 bits): " + t.text(), t);
+        }
+    }
+
     private Expr parsePostfix(Expr e) {
         while (true) {
             Token t = current();
@@ -489,7 +504,7 @@ final class Parser {
                 next();
                 Token attr = next();
                 if (attr.kind() == Kind.NAME) e = new Expr.GetAttr(e, attr.text(), attr.line());
-                else if (attr.kind() == Kind.INT) e = new Expr.GetItem(e, new Expr.Literal(Long.parseLong(attr.text())), attr.line());
+                else if (attr.kind() == Kind.INT) e = new Expr.GetItem(e, new Expr.Literal(integer(attr)), attr.line());
                 else throw error("expected name or number after '.', got " + attr, attr);
             } else if (t.isOp("[")) {
                 next();

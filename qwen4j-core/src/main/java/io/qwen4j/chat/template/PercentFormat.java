@@ -44,7 +44,9 @@ final class PercentFormat {
             }
             sb.append(convert(spec, conv, value));
         }
-        if (named == null && next < positional.size()) throw Py.typeError("not all arguments converted during string formatting");
+        // Python treats any non-tuple argument with __getitem__ (a list, a dict) as a mapping: unused is fine.
+        boolean mappingLike = args instanceof Map<?, ?> || (args instanceof List<?> && !(args instanceof Tuple));
+        if (!mappingLike && next < positional.size()) throw Py.typeError("not all arguments converted during string formatting");
         return sb.toString();
     }
 

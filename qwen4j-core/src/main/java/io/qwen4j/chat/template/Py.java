@@ -253,7 +253,12 @@ final class Py {
                 if (item instanceof String sub) yield s.contains(sub);
                 throw typeError("'in <string>' requires string as left operand, not " + typeName(item));
             }
-            case Map<?, ?> m -> m.containsKey(item) || m.keySet().stream().anyMatch(k -> eq(k, item));
+            case Map<?, ?> m -> {
+                if (item instanceof Map<?, ?> || (item instanceof List<?> && !(item instanceof Tuple))) {
+                    throw typeError("unhashable type: '" + typeName(item) + "'");
+                }
+                yield m.containsKey(item) || m.keySet().stream().anyMatch(k -> eq(k, item));
+            }
             case List<?> l -> l.stream().anyMatch(x -> eq(x, item));
             case Generator g -> g.consume().stream().anyMatch(x -> eq(x, item));
             case Undefined u -> false;
@@ -367,76 +372,76 @@ final class Py {
     }
 
     private record JsonWriter(StringBuilder sb, String indent, String itemSep, String keySep, boolean sortKeys, boolean ensureAscii) {
-    private void write(Object v, int level) {
-        switch (v) {
-            case null -> sb.append("null");
-            case Boolean b -> sb.append(b);
-            case Long l -> sb.append(l);
-            case Double d -> sb.append(d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : floatRepr(d));
-            case String s -> string(s);
-            case List<?> l -> {
-                if (l.isEmpty()) {
-                    sb.append("[]");
-                    return;
+        private void write(Object v, int level) {
+            switch (v) {
+                case null -> sb.append("null");
+                case Boolean b -> sb.append(b);
+                case Long l -> sb.append(l);
+                case Double d -> sb.append(d.isNaN() ? "NaN" : d.isInfinite() ? (d > 0 ? "Infinity" : "-Infinity") : floatRepr(d));
+                case String s -> string(s);
+                case List<?> l -> {
+                    if (l.isEmpty()) {
+                        sb.append("[]");
+                        return;
+                    }
+                    sb.append('[');
+                    for (int i = 0; i < l.size(); i++) {
+                        if (i > 0) sb.append(itemSep);
+                        newline(level + 1);
+                        write(l.get(i), level + 1);
+                    }
+                    newline(level);
+                    sb.append(']');
                 }
-                sb.append('[');
-                for (int i = 0; i < l.size(); i++) {
-                    if (i > 0) sb.append(itemSep);
-                    newline(level + 1);
-                    write(l.get(i), level + 1);
+                case Map<?, ?> m -> {
+                    if (m.isEmpty()) {
+                        sb.append("{}");
+                        return;
+                    }
+                    var entries = new ArrayList<Map.Entry<String, Object>>();
+                    for (var e : m.entrySet()) entries.add(Map.entry(jsonKey(e.getKey()), e.getValue() == null ? NULL : e.getValue()));
+                    if (sortKeys) entries.sort((x, y) -> compareCodePoints(x.getKey(), y.getKey()));
+                    sb.append('{');
+                    boolean first = true;
+                    for (var e : entries) {
+                        if (!first) sb.append(itemSep);
+                        first = false;
+                        newline(level + 1);
+                        string(e.getKey());
+                        sb.append(keySep);
+                        write(e.getValue() == NULL ? null : e.getValue(), level + 1);
+                    }
+                    newline(level);
+                    sb.append('}');
                 }
-                newline(level);
-                sb.append(']');
-            }
-            case Map<?, ?> m -> {
-                if (m.isEmpty()) {
-                    sb.append("{}");
-                    return;
-                }
-                var entries = new ArrayList<Map.Entry<String, Object>>();
-                for (var e : m.entrySet()) entries.add(Map.entry(jsonKey(e.getKey()), e.getValue() == null ? NULL : e.getValue()));
-                if (sortKeys) entries.sort((x, y) -> compareCodePoints(x.getKey(), y.getKey()));
-                sb.append('{');
-                boolean first = true;
-                for (var e : entries) {
-                    if (!first) sb.append(itemSep);
-                    first = false;
-                    newline(level + 1);
-                    string(e.getKey());
-                    sb.append(keySep);
-                    write(e.getValue() == NULL ? null : e.getValue(), level + 1);
-                }
-                newline(level);
-                sb.append('}');
-            }
-            default -> throw typeError("Object of type " + typeName(v) + " is not JSON serializable");
-        }
-    }
-
-    private void newline(int level) {
-        if (indent != null) sb.append('\n').append(indent.repeat(level));
-    }
-
-    private void string(String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || (ensureAscii && c > 0x7f)) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
+                default -> throw typeError("Object of type " + typeName(v) + " is not JSON serializable");
             }
         }
-        sb.append('"');
-    }
+
+        private void newline(int level) {
+            if (indent != null) sb.append('\n').append(indent.repeat(level));
+        }
+
+        private void string(String s) {
+            sb.append('"');
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                switch (c) {
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
+                    case '\b' -> sb.append("\\b");
+                    case '\f' -> sb.append("\\f");
+                    default -> {
+                        if (c < 0x20 || (ensureAscii && c > 0x7f)) sb.append(String.format("\\u%04x", (int) c));
+                        else sb.append(c);
+                    }
+                }
+            }
+            sb.append('"');
+        }
     }
 
     private static final Object NULL = new Object();

@@ -81,6 +81,8 @@ class ChatTemplateTest {
         assertThatThrownBy(() -> render("{% frobnicate %}")).hasMessageContaining("unknown tag 'frobnicate'");
         assertThatThrownBy(() -> render("{{ x | nosuch }}")).hasMessageContaining("no filter named 'nosuch'");
         assertThatThrownBy(() -> render("{{ 'unterminated }}")).hasMessageContaining("unexpected end of string");
+        assertThatThrownBy(() -> render("{{ x.99999999999999999999 }}")).isInstanceOf(TemplateException.class)
+                .hasMessageContaining("integer literal too large");
     }
 
     @Test
@@ -129,6 +131,15 @@ class ChatTemplateTest {
                 .isInstanceOf(TemplateException.class).hasMessageContaining("too deep");
         String deep = "{{ " + "(".repeat(20_000) + "1" + ")".repeat(20_000) + " }}";
         assertThatThrownBy(() -> ChatTemplate.parse(deep)).isInstanceOf(TemplateException.class).hasMessageContaining("too deep");
+    }
+
+    @Test
+    void generationBlocksRenderTheirBodyInTheirOwnScope() {
+        // transformers' AssistantTracker renders {% generation %} as a call block (the oracle script has no such tag)
+        var messages = List.<Map<String, Object>>of(Map.of("role", "user", "content", "q"), Map.of("role", "assistant", "content", "a"));
+        String source = "{% for m in messages %}{% if m.role == 'assistant' %}{% generation %}{{ m.content }}{% set inner = 1 %}"
+                + "{% endgeneration %}{% else %}[{{ m.content }}]{% endif %}{% endfor %}{{ inner is defined }}";
+        assertThat(ChatTemplate.parse(source).render(messages, null, false, Map.of())).isEqualTo("[q]aFalse");
     }
 
     @Test

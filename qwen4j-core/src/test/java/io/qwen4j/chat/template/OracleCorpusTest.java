@@ -100,6 +100,33 @@ class OracleCorpusTest {
         }));
     }
 
+    /**
+     * expressions.json: 3000 random expressions of operators, filters, tests and methods over a few variables;
+     * statements.json: 1500 random nestings of if/for/set/macro/raw/comments with random blanks and - / + marks.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"expressions.json", "statements.json"})
+    @SuppressWarnings("unchecked")
+    void randomTemplatesRenderLikeJinja2(String file) {
+        var doc = json(file);
+        var vars = (Map<String, Object>) doc.get("vars");
+        var mismatches = new ArrayList<String>();
+        var cases = list(doc, "cases");
+        for (var c : cases) {
+            String source = (String) c.get("source");
+            String actual;
+            try {
+                actual = ChatTemplate.parse(source).render(List.of(), null, false, vars);
+            } catch (TemplateException e) {
+                actual = null;
+            }
+            boolean same = c.containsKey("error") ? actual == null : c.get("rendered").equals(actual);
+            if (!same) mismatches.add(source + " -> " + actual + ", Jinja2: " + c.getOrDefault("rendered", c.get("error")));
+        }
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(1500);
+        assertThat(mismatches).isEmpty();
+    }
+
     /** Equal output, or an error where Python had one; the template's own raise_exception message exactly. */
     private static void check(Map<String, Object> expected, String source, java.util.function.Supplier<String> render) {
         assertThat(expected).as("oracle result").isNotNull();

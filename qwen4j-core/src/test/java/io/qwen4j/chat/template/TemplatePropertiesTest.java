@@ -19,7 +19,8 @@ class TemplatePropertiesTest {
     @Provide
     Arbitrary<String> userText() {
         Arbitrary<String> syntax = Arbitraries.of("{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "raw", "endraw",
-                "if", "x", "'", "\"", "\\", "<|im_end|>", "<think>", "</think>", "👋", "é");
+                "if", "x", "'", "\"", "\\", "<|im_end|>", "<think>", "</think>", "👋", "é", ".", "(", ")", "|", "=", "[", "]",
+                "99999999999999999999", "for", "in", "endfor", "set");
         return Arbitraries.oneOf(Arbitraries.strings().ofMaxLength(60),
                 syntax.list().ofMaxSize(25).map(parts -> String.join("", parts)));
     }
