@@ -8,6 +8,7 @@
 #
 # Needs llama.cpp's `llama_logits` tool (a small dumper on libllama: one llama_decode for batch, one per token
 # for step). Point LLAMA_LOGITS at it:  LLAMA_LOGITS=/path/to/llama_logits scripts/make-conformance-golden.sh
+# ONLY=REGEX limits the run to the cases whose name matches (e.g. ONLY='^qwen3(5|next|moe)').
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LL="${LLAMA_LOGITS:-$HOME/.cache/llamacpp-peer/bin/llama_logits}"
@@ -17,6 +18,7 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 grep -v '^#' "$OUT/cases.tsv" | while IFS=$'\t' read -r name arch type hidden layers heads kv hd ffn vocab tied seed std tokens; do
   [ -n "$name" ] || continue
+  if [ -n "${ONLY:-}" ] && ! [[ "$name" =~ $ONLY ]]; then continue; fi
   model="$WORK/$name.gguf"
   untied=(); [ "$tied" = true ] || untied=(--untied)
   "$ROOT/qwen4j" random-model "$model" --arch "$arch" --type "$type" --hidden "$hidden" --layers "$layers" \

@@ -123,6 +123,7 @@ public final class Generation implements Iterator<GenerationEvent> {
         reused = session.reusePrefix(prompt);
         for (int t : prompt) sampler.accept(t);
         session.feed(prompt, reused, prompt.length - reused, logits);
+        session.checkpoint();
         generationStart = System.nanoTime();
         promptNanos = generationStart - t0;
     }
@@ -139,6 +140,7 @@ public final class Generation implements Iterator<GenerationEvent> {
             if (r.stopped()) reason = FinishReason.STOP;
         }
         ended = true;
+        session.checkpoint();
         long genNanos = System.nanoTime() - generationStart;
         done = new GenerationEvent.Done(reason, text.toString(),
                 new Timings(prompt.length, reused, promptNanos, generated, genNanos));

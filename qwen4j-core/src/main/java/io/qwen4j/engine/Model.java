@@ -56,7 +56,7 @@ public final class Model implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final int contextSize;
 
-    private Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
+    Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.contextSize = contextSize;
