@@ -32,7 +32,31 @@ public final class Qwen35 {
     }
 
     public static LanguageModel load(GgufFile gguf, Parallel pool) throws GgufFormatException {
+        requireTextRope(gguf);
         return loadHybrid(gguf, pool, false, false, (w, c, l) -> SwiGluMlp.load(w, "blk." + l + ".", "", c.ffn(), c.hidden()));
+    }
+
+    /**
+     * Qwen3.5's interleaved M-RoPE (ggml_rope_multi, mode IMROPE) gives each rotated frequency slot i one of four
+     * position streams by {@code rope.dimension_sections}; for text the t, h and w streams are the token position
+     * and the fourth is 0. We run plain NeoX RoPE, so every slot must draw from t, h or w, as in Qwen3.5's [11, 11, 10, 0].
+     */
+    static void requireTextRope(GgufFile gguf) throws GgufFormatException {
+        String key = gguf.getString("general.architecture") + ".rope.dimension_sections";
+        if (!gguf.has(key)) return;
+        int[] s = gguf.getIntArray(key);
+        int total = 0;
+        for (int v : s) total += v;
+        int slots = gguf.getInt(gguf.getString("general.architecture") + ".rope.dimension_count", 0) / 2;
+        for (int i = 0; i < slots; i++) {
+            int sector = total == 0 ? 0 : i % total;
+            boolean text = s.length >= 3 && ((sector % 3 == 0 && sector < 3 * s[0])
+                    || (sector % 3 == 1 && sector < 3 * s[1]) || (sector % 3 == 2 && sector < 3 * s[2]));
+            if (!text) {
+                throw new GgufFormatException(gguf.path() + ": " + key + " " + java.util.Arrays.toString(s)
+                        + " leaves rotary slot " + i + " to the fourth position stream, which is not supported");
+            }
+        }
     }
 
     /** The hybrid layout Qwen3-Next and Qwen3.5(-MoE) share: DeltaNet or gated attention, post-attention norm, {@code ffn}. */

@@ -12,6 +12,7 @@ public final class Qwen35Moe {
     private Qwen35Moe() {}
 
     public static LanguageModel load(GgufFile gguf, Parallel pool) throws GgufFormatException {
+        Qwen35.requireTextRope(gguf);
         MoeConfig moe = MoeConfig.fromGguf(gguf);
         return Qwen35.loadHybrid(gguf, pool, false, false, (w, c, l) -> MixtureOfExperts.load(w, moe, c.hidden(), l));
     }

@@ -31,10 +31,13 @@ public final class MixtureOfExperts implements FeedForward {
     private final SwiGluMlp[] experts;
     private final SwiGluMlp shared;
     private final float[] sharedGate;
-    /** Per expert, the batch rows routed to it and their weights (grown on demand). */
-    private int[][] rowsOf = new int[0][];
-    private float[][] weightsOf = new float[0][];
-    private int[] counts = new int[0];
+    /** The batch's (token, weight) pairs grouped by expert: expert x owns entries [start[x], start[x+1]). */
+    private int[] start = new int[0];
+    private int[] next = new int[0];
+    private int[] tokenOf = new int[0];
+    private float[] weightOf = new float[0];
+    private int[] chosen = new int[0];
+    private float[] chosenWeight = new float[0];
 
     public MixtureOfExperts(MoeConfig m, int hidden, Matrix router, SwiGluMlp[] experts, SwiGluMlp shared, float[] sharedGate) {
         this.m = m;
@@ -83,15 +86,16 @@ public final class MixtureOfExperts implements FeedForward {
         float[] g = ws.scratch(GATE, n * inner);
         float[] u = ws.scratch(UP, n * inner);
         for (int x = 0; x < e; x++) {
-            int count = counts[x];
+            int from = start[x];
+            int count = start[x + 1] - from;
             if (count == 0) continue;
-            int[] rows = rowsOf[x];
-            float[] in = n == 1 ? ws.xNorm : ws.scratch(IN, n * hidden);
+            float[] in = ws.xNorm;
             if (n > 1) {
-                for (int i = 0; i < count; i++) System.arraycopy(ws.xNorm, rows[i] * hidden, in, i * hidden, hidden);
+                in = ws.scratch(IN, n * hidden);
+                for (int i = 0; i < count; i++) System.arraycopy(ws.xNorm, tokenOf[from + i] * hidden, in, i * hidden, hidden);
             }
             experts[x].apply(in, out, count, g, u, pool);
-            for (int i = 0; i < count; i++) Ops.axpy(weightsOf[x][i], out, i * hidden, ws.delta, rows[i] * hidden, hidden);
+            for (int i = 0; i < count; i++) Ops.axpy(weightOf[from + i], out, i * hidden, ws.delta, tokenOf[from + i] * hidden, hidden);
         }
         if (shared != null) {
             shared.apply(ws.xNorm, out, n, g, u, pool);
@@ -102,42 +106,50 @@ public final class MixtureOfExperts implements FeedForward {
         }
     }
 
-    /** Turns router logits into each token's top-k experts and weights, grouped by expert. */
+    /** Turns router logits into each token's top-k experts and weights, grouped by expert (a counting sort). */
     private void route(float[] logits, int n) {
         int e = m.experts();
         int k = m.expertsUsed();
-        if (counts.length != e || rowsOf[0].length < n) {
-            counts = new int[e];
-            rowsOf = new int[e][Math.max(n, 1)];
-            weightsOf = new float[e][Math.max(n, 1)];
+        if (chosen.length < n * k) {
+            chosen = new int[n * k];
+            chosenWeight = new float[n * k];
+            tokenOf = new int[n * k];
+            weightOf = new float[n * k];
+            start = new int[e + 1];
+            next = new int[e];
         }
-        Arrays.fill(counts, 0);
-        int[] chosen = new int[k];
-        float[] weight = new float[k];
+        Arrays.fill(start, 0);
         for (int t = 0; t < n; t++) {
             int off = t * e;
+            int c = t * k;
             Ops.softmax(logits, off, e);
             double sum = 0;
             for (int j = 0; j < k; j++) {
                 int best = -1;
                 for (int x = 0; x < e; x++) {
-                    if (isChosen(chosen, j, x)) continue;
+                    if (isChosen(chosen, c, c + j, x)) continue;
                     if (best < 0 || logits[off + x] > logits[off + best]) best = x;
                 }
-                chosen[j] = best;
-                weight[j] = logits[off + best];
-                sum += weight[j];
+                chosen[c + j] = best;
+                chosenWeight[c + j] = logits[off + best];
+                sum += logits[off + best];
+                start[best + 1]++;
             }
-            for (int j = 0; j < k; j++) {
-                int x = chosen[j];
-                rowsOf[x][counts[x]] = t;
-                weightsOf[x][counts[x]++] = m.normalizeWeights() ? (float) (weight[j] / sum) : weight[j];
+            if (m.normalizeWeights()) {
+                for (int j = 0; j < k; j++) chosenWeight[c + j] = (float) (chosenWeight[c + j] / sum);
             }
+        }
+        for (int x = 0; x < e; x++) start[x + 1] += start[x];
+        System.arraycopy(start, 0, next, 0, e);
+        for (int i = 0; i < n * k; i++) {
+            int slot = next[chosen[i]]++;
+            tokenOf[slot] = i / k;
+            weightOf[slot] = chosenWeight[i];
         }
     }
 
-    private static boolean isChosen(int[] chosen, int taken, int x) {
-        for (int j = 0; j < taken; j++) if (chosen[j] == x) return true;
+    private static boolean isChosen(int[] chosen, int from, int to, int x) {
+        for (int j = from; j < to; j++) if (chosen[j] == x) return true;
         return false;
     }
 }
