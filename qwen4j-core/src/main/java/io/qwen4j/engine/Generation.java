@@ -138,6 +138,7 @@ public final class Generation implements Iterator<GenerationEvent> {
         session.feed(prompt, fed, n, logits);
         fed += n;
         if (fed < prompt.length) return false;
+        session.checkpoint(); // a hybrid model's recurrent state after the prompt, for a later prompt sharing it
         generationStart = System.nanoTime();
         promptNanos = generationStart - promptStart;
         return true;
@@ -264,6 +265,7 @@ public final class Generation implements Iterator<GenerationEvent> {
         }
         ended = true;
         if (generationStart == 0) generationStart = System.nanoTime();
+        if (session != null) session.checkpoint(); // the turn boundary: where the next turn of a chat resumes
         long genNanos = System.nanoTime() - generationStart;
         done = new GenerationEvent.Done(reason, text.toString(),
                 new Timings(prompt.length, reused, promptNanos, generated, genNanos));

@@ -57,6 +57,11 @@ public final class Model implements AutoCloseable {
     private final int contextSize;
     private volatile ChatFormat chatFormat;
 
+    /** A model around an already loaded forward pass (tests wrap one to observe it), with the built-in chat format. */
+    Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
+        this(model, tokenizer, contextSize, ChatFormat.builtIn());
+    }
+
     private Model(LanguageModel model, Tokenizer tokenizer, int contextSize, ChatFormat chatFormat) {
         this.model = model;
         this.tokenizer = tokenizer;

@@ -1,17 +1,24 @@
 package io.qwen4j.engine;
 
 import io.qwen4j.model.KvCache;
+import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
  * One sequence: its KV cache and the tokens the cache holds. A new prompt that starts with tokens the cache
- * already holds (the next turn of a chat) reuses them and processes only the rest.
+ * already holds (the next turn of a chat) reuses them and processes only the rest. The recurrent state of a hybrid
+ * model cannot be cut back token by token, so there the session keeps {@linkplain #checkpoint() checkpoints} (at the
+ * end of each prompt and each generation) and resumes from the latest one within the common prefix.
  * Not thread-safe: one generation at a time.
  */
 public final class Session {
     private final Model model;
     private final KvCache cache;
     private int[] tokens = new int[256];
+    /** Snapshots of a recurrent cache, in increasing length, all within the tokens the cache holds. */
+    private final ArrayList<KvCache.Snapshot> checkpoints = new ArrayList<>();
+    /** Each snapshot of a Qwen3.5-0.8B-sized model is about 19 MB: keep the latest few. */
+    private static final int MAX_CHECKPOINTS = 4;
 
     Session(Model model, int contextSize) {
         this.model = model;
@@ -45,8 +52,24 @@ public final class Session {
     /** Drops cached positions that differ from {@code prompt}, keeping at least one prompt token to run. Returns the kept count. */
     int reusePrefix(int[] prompt) {
         int common = commonPrefix(prompt);
-        cache.truncate(common);
-        return common;
+        if (common == cache.length()) return common;
+        if (!cache.hasRecurrentState()) {
+            cache.truncate(common);
+            return common;
+        }
+        int keep = common;
+        checkpoints.removeIf(s -> s.length() > keep);
+        if (checkpoints.isEmpty()) cache.reset();
+        else cache.restore(checkpoints.getLast());
+        return cache.length();
+    }
+
+    /** Remembers a recurrent cache's state at its current length, for a later prompt that shares this prefix. */
+    void checkpoint() {
+        if (!cache.hasRecurrentState() || cache.length() == 0) return;
+        if (!checkpoints.isEmpty() && checkpoints.getLast().length() == cache.length()) return;
+        if (checkpoints.size() == MAX_CHECKPOINTS) checkpoints.removeFirst();
+        checkpoints.add(cache.snapshot());
     }
 
     /** Runs tokens through the model, appending them to the cache; logits of the last one go to {@code logits}. */

@@ -4,6 +4,10 @@ import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.gguf.GgufFormatException;
 import io.qwen4j.model.arch.Qwen2;
 import io.qwen4j.model.arch.Qwen3;
+import io.qwen4j.model.arch.Qwen35;
+import io.qwen4j.model.arch.Qwen35Moe;
+import io.qwen4j.model.arch.Qwen3Moe;
+import io.qwen4j.model.arch.Qwen3Next;
 import io.qwen4j.tensor.Parallel;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +26,10 @@ public final class Architectures {
     static {
         LOADERS.put("qwen2", Qwen2::load);
         LOADERS.put("qwen3", Qwen3::load);
+        LOADERS.put("qwen3moe", Qwen3Moe::load);
+        LOADERS.put("qwen35", Qwen35::load);
+        LOADERS.put("qwen35moe", Qwen35Moe::load);
+        LOADERS.put("qwen3next", Qwen3Next::load);
     }
 
     public static java.util.Set<String> supported() {

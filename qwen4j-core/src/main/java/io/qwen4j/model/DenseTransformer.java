@@ -3,6 +3,7 @@ package io.qwen4j.model;
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.gguf.GgufFormatException;
 import io.qwen4j.model.layers.Attention;
+import io.qwen4j.model.layers.GatedDeltaNet;
 import io.qwen4j.model.layers.RmsNorm;
 import io.qwen4j.model.layers.SwiGluMlp;
 import io.qwen4j.model.layers.TransformerBlock;
@@ -11,14 +12,22 @@ import io.qwen4j.tensor.Matrix;
 import io.qwen4j.tensor.Parallel;
 
 /**
- * The dense decoder every Qwen2/2.5/3 model is: token embedding, pre-norm attention + SwiGLU blocks, final
- * RMSNorm, output projection (tied to the embedding when {@code output.weight} is absent, as llama.cpp does).
+ * The decoder every Qwen model is: token embedding, pre-norm blocks (a token mixer and a feed-forward half each),
+ * final RMSNorm, output projection (tied to the embedding when {@code output.weight} is absent, as llama.cpp does).
+ * The blocks are what the families differ by: attention + SwiGLU for Qwen2/2.5/3, attention + experts for
+ * Qwen3-MoE, Gated DeltaNet or gated attention + SwiGLU or experts for the hybrids (see {@code model.arch}).
  * The forward pass processes a batch of tokens at once (prompt processing); decode is the batch of one.
  */
 public final class DenseTransformer implements LanguageModel {
 
-    /** How the attention of a family differs: Qwen2 has q/k/v biases, Qwen3 normalises q and k per head. */
+    /** How the attention of a dense family differs: Qwen2 has q/k/v biases, Qwen3 normalises q and k per head. */
     public record AttentionFlavor(boolean qkvBias, boolean qkNorm) {}
+
+    /** Builds block {@code layer} of an architecture from its tensors. */
+    @FunctionalInterface
+    public interface BlockLoader {
+        TransformerBlock load(WeightLoader w, ModelConfig c, int layer) throws GgufFormatException;
+    }
 
     /** Tokens per forward step; longer prompts are split (llama.cpp's n_ubatch). */
     public static final int MAX_BATCH = 512;
@@ -33,6 +42,8 @@ public final class DenseTransformer implements LanguageModel {
     private Workspace workspace;
     private float[] lastHidden;
     private final TokenPlacement placement = new TokenPlacement(MAX_BATCH);
+    /** Some block keeps a recurrent state (a hybrid model). */
+    private final boolean recurrent;
 
     private DenseTransformer(ModelConfig config, GgufFile gguf, Matrix embedding, TransformerBlock[] blocks,
                              RmsNorm outputNorm, Matrix output, Parallel pool) {
@@ -43,9 +54,21 @@ public final class DenseTransformer implements LanguageModel {
         this.outputNorm = outputNorm;
         this.output = output;
         this.pool = pool;
+        this.recurrent = java.util.Arrays.stream(blocks).anyMatch(b -> b.mixer() instanceof GatedDeltaNet);
     }
 
+    /** A dense Qwen2/Qwen3: attention with the given flavor and a SwiGLU MLP in every block. */
     public static DenseTransformer load(GgufFile gguf, AttentionFlavor flavor, Parallel pool) throws GgufFormatException {
+        var attention = new Attention.Flavor(flavor.qkvBias(), flavor.qkNorm(), false);
+        return load(gguf, pool, (w, c, l) -> new TransformerBlock(
+                RmsNorm.load(w, "blk." + l + ".attn_norm.weight", c),
+                Attention.load(w, c, l, attention),
+                RmsNorm.load(w, "blk." + l + ".ffn_norm.weight", c),
+                SwiGluMlp.load(w, "blk." + l + ".", "", c.ffn(), c.hidden())));
+    }
+
+    /** A model whose blocks {@code blocks} builds; embedding, final norm and output are the same for every family. */
+    public static DenseTransformer load(GgufFile gguf, Parallel pool, BlockLoader blockLoader) throws GgufFormatException {
         var w = new WeightLoader(gguf);
         var embInfo = gguf.tensor("token_embd.weight").orElseThrow(
                 () -> new GgufFormatException(gguf.path() + ": missing tensor 'token_embd.weight'"));
@@ -55,29 +78,8 @@ public final class DenseTransformer implements LanguageModel {
         ModelConfig c = ModelConfig.fromGguf(gguf, (int) embInfo.dim(1));
         Matrix embedding = w.matrix("token_embd.weight", c.vocabSize(), c.hidden());
         var blocks = new TransformerBlock[c.layers()];
-        for (int l = 0; l < c.layers(); l++) {
-            String p = "blk." + l + ".";
-            var attention = new Attention(c, l,
-                    w.matrix(p + "attn_q.weight", c.qDim(), c.hidden()),
-                    w.matrix(p + "attn_k.weight", c.kvDim(), c.hidden()),
-                    w.matrix(p + "attn_v.weight", c.vDim(), c.hidden()),
-                    w.matrix(p + "attn_output.weight", c.hidden(), c.heads() * c.valueDim()),
-                    flavor.qkvBias() ? w.vector(p + "attn_q.bias", c.qDim()) : null,
-                    flavor.qkvBias() ? w.vector(p + "attn_k.bias", c.kvDim()) : null,
-                    flavor.qkvBias() ? w.vector(p + "attn_v.bias", c.vDim()) : null,
-                    flavor.qkNorm() ? new RmsNorm(w.vector(p + "attn_q_norm.weight", c.headDim()), c.rmsEps()) : null,
-                    flavor.qkNorm() ? new RmsNorm(w.vector(p + "attn_k_norm.weight", c.headDim()), c.rmsEps()) : null);
-            var mlp = new SwiGluMlp(
-                    w.matrix(p + "ffn_gate.weight", c.ffn(), c.hidden()),
-                    w.matrix(p + "ffn_up.weight", c.ffn(), c.hidden()),
-                    w.matrix(p + "ffn_down.weight", c.hidden(), c.ffn()));
-            blocks[l] = new TransformerBlock(
-                    new RmsNorm(w.vector(p + "attn_norm.weight", c.hidden()), c.rmsEps()),
-                    attention,
-                    new RmsNorm(w.vector(p + "ffn_norm.weight", c.hidden()), c.rmsEps()),
-                    mlp);
-        }
-        var outputNorm = new RmsNorm(w.vector("output_norm.weight", c.hidden()), c.rmsEps());
+        for (int l = 0; l < c.layers(); l++) blocks[l] = blockLoader.load(w, c, l);
+        var outputNorm = RmsNorm.load(w, "output_norm.weight", c);
         Matrix output = w.optionalMatrix("output.weight", c.vocabSize(), c.hidden()).orElse(embedding);
         return new DenseTransformer(c, gguf, embedding, blocks, outputNorm, output, pool);
     }
@@ -99,7 +101,11 @@ public final class DenseTransformer implements LanguageModel {
 
     @Override
     public KvCache newCache(int contextSize) {
-        return new KvCache(config.layers(), contextSize, config.kvDim(), config.vDim());
+        var recurrent = new KvCache.RecurrentShape[blocks.length];
+        for (int l = 0; l < blocks.length; l++) {
+            if (blocks[l].mixer() instanceof GatedDeltaNet g) recurrent[l] = g.stateShape();
+        }
+        return new KvCache(contextSize, config.kvDim(), config.vDim(), recurrent);
     }
 
     @Override
@@ -132,6 +138,13 @@ public final class DenseTransformer implements LanguageModel {
     /** All sequences' tokens go through each weight matrix together: one read of the weights per step. */
     @Override
     public synchronized void forwardEach(KvCache[] caches, int[] tokens, int n, float[] logits) {
+        if (recurrent) {
+            // A DeltaNet layer carries one recurrent state per sequence through its conv and delta-rule steps, so
+            // hybrids run their sequences one after another (their attention layers would batch; the scan does not).
+            placement.nextOfEach(caches, n); // the same checks as the batched path: distinct sequences
+            LanguageModel.super.forwardEach(caches, tokens, n, logits);
+            return;
+        }
         if (n > MAX_BATCH) throw new IllegalArgumentException("at most " + MAX_BATCH + " sequences per step, got " + n);
         for (int i = 0; i < n; i++) {
             if (caches[i].length() >= caches[i].capacity()) {

@@ -11,7 +11,7 @@ import io.qwen4j.gguf.GgufFormatException;
  * @param contextLength  the training context ({@code context_length}); the runtime context may be smaller
  * @param hidden         embedding width ({@code embedding_length})
  * @param layers         transformer blocks ({@code block_count})
- * @param ffn            SwiGLU inner width ({@code feed_forward_length})
+ * @param ffn            SwiGLU inner width ({@code feed_forward_length}); 0 where every block is a mixture of experts
  * @param heads          query heads
  * @param kvHeads        key/value heads (GQA: each serves heads/kvHeads query heads)
  * @param headDim        per-head width of q and k ({@code attention.key_length}, else hidden/heads as llama.cpp does)
@@ -37,7 +37,7 @@ public record ModelConfig(
         int vocabSize) {
 
     public ModelConfig {
-        if (hidden <= 0 || layers <= 0 || ffn <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || valueDim <= 0) {
+        if (hidden <= 0 || layers <= 0 || ffn < 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || valueDim <= 0) {
             throw new IllegalArgumentException("model dimensions must be positive: " + this);
         }
         if (heads % kvHeads != 0) {
@@ -82,8 +82,9 @@ public record ModelConfig(
                     arch,
                     gguf.getInt(p + "context_length"),
                     hidden,
-                    gguf.getInt(p + "block_count"),
-                    gguf.getInt(p + "feed_forward_length"),
+                    // Multi-token-prediction blocks at the end are not part of the main model (llama.cpp skips them too).
+                    gguf.getInt(p + "block_count") - gguf.getInt(p + "nextn_predict_layers", 0),
+                    gguf.getInt(p + "feed_forward_length", 0),
                     heads,
                     kvHeads,
                     headDim,

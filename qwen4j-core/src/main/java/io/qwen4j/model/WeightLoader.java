@@ -42,6 +42,27 @@ public final class WeightLoader {
         }
     }
 
+    /**
+     * A stack of {@code count} [rows x cols] matrices stored as one 3-D tensor (ggml shape {cols, rows, count}), as
+     * llama.cpp stores the experts of a layer ({@code ffn_gate_exps}...): each is a view of its slice of the mapping.
+     */
+    public Matrix[] matrices(String name, int count, int rows, int cols) throws GgufFormatException {
+        GgufTensorInfo t = require(name);
+        if (t.rank() != 3 || t.dim(0) != cols || t.dim(1) != rows || t.dim(2) != count) {
+            throw new GgufFormatException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + ", " + count + "] (ggml order)");
+        }
+        try {
+            var data = gguf.tensorData(t);
+            long bytes = t.type().bytesFor((long) rows * cols);
+            var out = new Matrix[count];
+            for (int e = 0; e < count; e++) out[e] = Matrix.of(t.type(), data.asSlice(e * bytes, bytes), rows, cols);
+            return out;
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new GgufFormatException("tensor '" + name + "': " + e.getMessage());
+        }
+    }
+
     public Optional<Matrix> optionalMatrix(String name, int rows, int cols) throws GgufFormatException {
         return has(name) ? Optional.of(matrix(name, rows, cols)) : Optional.empty();
     }
@@ -54,6 +75,20 @@ public final class WeightLoader {
         }
         try {
             return Quantizer.dequantize(t.type(), gguf.tensorData(t), n);
+        } catch (IllegalArgumentException e) {
+            throw new GgufFormatException("tensor '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** A small 2-D tensor [rows x cols] (ggml shape {cols, rows}) copied out as float32, row-major. */
+    public float[] smallMatrix(String name, int rows, int cols) throws GgufFormatException {
+        GgufTensorInfo t = require(name);
+        if (t.rank() != 2 || t.dim(0) != cols || t.dim(1) != rows) {
+            throw new GgufFormatException("tensor '" + name + "' has shape " + Arrays.toString(t.shape())
+                    + ", expected [" + cols + ", " + rows + "] (ggml order)");
+        }
+        try {
+            return Quantizer.dequantize(t.type(), gguf.tensorData(t), rows * cols);
         } catch (IllegalArgumentException e) {
             throw new GgufFormatException("tensor '" + name + "': " + e.getMessage());
         }

@@ -69,6 +69,29 @@ public final class Ops {
         for (int i = 0; i < n; i++) x[off + i] *= inv;
     }
 
+    public static float sigmoid(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    public static float silu(float x) {
+        return (float) (x / (1.0 + Math.exp(-x)));
+    }
+
+    /** log(1 + e^x), as ggml_softplus computes it: x itself above 20, where the rest is below float precision. */
+    public static float softplus(float x) {
+        return x > 20f ? x : (float) Math.log1p(Math.exp(x));
+    }
+
+    /** {@code x *= scale} over n floats. */
+    public static void scale(float[] x, int off, int n, float scale) {
+        int i = 0;
+        var s = FloatVector.broadcast(F, scale);
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector.fromArray(F, x, off + i).mul(s).intoArray(x, off + i);
+        }
+        for (; i < n; i++) x[off + i] *= scale;
+    }
+
     /** {@code gate = silu(gate) * up}, silu(x) = x / (1 + e^-x). */
     public static void swiglu(float[] gate, float[] up, int n) {
         for (int i = 0; i < n; i++) {

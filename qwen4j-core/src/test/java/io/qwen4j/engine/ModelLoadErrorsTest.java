@@ -39,7 +39,7 @@ class ModelLoadErrorsTest {
     void unknownArchitectureNamesTheSupportedOnes() throws Exception {
         Path p = variant("llama", (f, w) -> w.putString("general.architecture", "llama"));
         assertThatThrownBy(() -> Model.open(p)).isInstanceOf(GgufFormatException.class)
-                .hasMessageContaining("unsupported architecture 'llama' (supported: qwen2, qwen3)");
+                .hasMessageContaining("unsupported architecture 'llama' (supported: qwen2, qwen3, qwen3moe, qwen35, qwen35moe, qwen3next)");
     }
 
     @Test

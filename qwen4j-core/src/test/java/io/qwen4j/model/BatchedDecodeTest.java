@@ -7,7 +7,8 @@ import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.model.synthetic.RandomModelWriter;
 import io.qwen4j.tensor.Parallel;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A continuous-batching decode step gives every sequence exactly the logits it would get on its own. */
@@ -15,11 +16,14 @@ class BatchedDecodeTest {
     @TempDir
     Path dir;
 
-    @Test
-    void stepOverSequencesOfDifferentLengthsMatchesSeparateDecodes() throws Exception {
-        Path file = dir.resolve("tiny.gguf");
-        // ffn and hidden large enough that a batch of 9 takes the tiled matmul path (batch >= 8).
-        RandomModelWriter.write(RandomModelWriter.Spec.tinyQwen3(), file);
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3", "qwen2", "qwen3moe", "qwen35", "qwen35moe", "qwen3next"})
+    void stepOverSequencesOfDifferentLengthsMatchesSeparateDecodes(String arch) throws Exception {
+        Path file = dir.resolve(arch + ".gguf");
+        // A batch of 9 takes the tiled matmul path (batch >= 8); hybrids run their sequences one by one.
+        var spec = RandomModelWriter.Spec.tinyQwen3().withArchitecture(arch);
+        if (!arch.equals("qwen3")) spec = spec.withShape(64, 4, 2, 1, 64, 128).withStd(0.1f);
+        RandomModelWriter.write(spec, file);
         try (var lm = Architectures.load(GgufFile.open(file), new Parallel(2))) {
             int vocab = lm.config().vocabSize();
             int n = 9;

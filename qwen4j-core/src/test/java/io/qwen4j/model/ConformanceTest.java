@@ -22,15 +22,17 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Our logits against llama.cpp's on generated models of both architectures, tied and untied, head dims 32/64/128,
- * GQA ratios 1/2/8, every supported type (golden files: scripts/make-conformance-golden.sh).
+ * Our logits against llama.cpp's on generated models of every architecture, tied and untied, head dims 32/64/128,
+ * GQA ratios 1/2/8, every supported type (golden files: scripts/make-conformance-golden.sh); the hybrids' Q8_0 cases
+ * against an exact float64 pass instead (see cases.tsv).
  * F32 files must agree to 1e-4; quantized ones by cosine > 0.999 per row and the same argmax wherever
  * llama.cpp's top two logits are more than 0.05 apart (llama.cpp rounds activations to 8 bits or F16 there).
  */
 class ConformanceTest {
     private static final String DIR = "/conformance/";
 
-    record Case(String name, RandomModelWriter.Spec spec, int[] tokens) {
+    /** exact: the golden is a float64 reference pass on the dequantized weights, held to the F32 bar in every mode. */
+    record Case(String name, RandomModelWriter.Spec spec, int[] tokens, boolean exact) {
         @Override
         public String toString() {
             return name;
@@ -44,7 +46,8 @@ class ConformanceTest {
             String[] f = line.split("\t");
             var spec = RandomModelSpecs.parse(f);
             int[] tokens = Arrays.stream(f[13].split(",")).mapToInt(Integer::parseInt).toArray();
-            for (var mode : Logits.Mode.values()) out.add(Arguments.of(new Case(f[0], spec, tokens), mode));
+            boolean exact = f.length > 14 && f[14].equals("exact");
+            for (var mode : Logits.Mode.values()) out.add(Arguments.of(new Case(f[0], spec, tokens, exact), mode));
         }
         return out.stream();
     }
@@ -59,7 +62,7 @@ class ConformanceTest {
                         + "rerun scripts/make-conformance-golden.sh")
                 .isEqualTo(resource(c.name() + ".sha256").strip());
 
-        float[] expected = floats(c.name() + "." + mode.name().toLowerCase() + ".f32");
+        float[] expected = floats(c.name() + "." + (c.exact() ? "exact" : mode.name().toLowerCase()) + ".f32");
         float[] actual;
         try (var model = Model.open(file, new Model.Options(2, 0))) {
             actual = Logits.compute(model.languageModel(), c.tokens(), mode);
@@ -70,7 +73,7 @@ class ConformanceTest {
             float[] a = Arrays.copyOfRange(actual, row * vocab, (row + 1) * vocab);
             float[] e = Arrays.copyOfRange(expected, row * vocab, (row + 1) * vocab);
             String where = c.name() + " " + mode + " row " + row;
-            if (c.spec().type() == GgmlType.F32) {
+            if (c.spec().type() == GgmlType.F32 || c.exact()) {
                 assertThat(maxAbsDiff(a, e)).as(where + ": max |diff|").isLessThan(1e-4);
             } else {
                 assertThat(cosine(a, e)).as(where + ": cosine").isGreaterThan(0.999);

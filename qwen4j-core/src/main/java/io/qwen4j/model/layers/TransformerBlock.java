@@ -4,16 +4,16 @@ import io.qwen4j.model.TokenPlacement;
 import io.qwen4j.tensor.Ops;
 import io.qwen4j.tensor.Parallel;
 
-/** Pre-norm block: {@code x += attn(norm(x)); x += mlp(norm(x))}. */
-public record TransformerBlock(RmsNorm attnNorm, Attention attention, RmsNorm ffnNorm, SwiGluMlp mlp) {
+/** Pre-norm block: {@code x += mixer(norm(x)); x += ffn(norm(x))}. */
+public record TransformerBlock(RmsNorm attnNorm, Mixer mixer, RmsNorm ffnNorm, FeedForward ffn) {
 
     public void forward(Workspace ws, int n, TokenPlacement at, Parallel pool) {
         int width = n * attnNorm.size();
         attnNorm.apply(ws.x, ws.xNorm, n);
-        attention.forward(ws, n, at, pool);
+        mixer.forward(ws, n, at, pool);
         Ops.add(ws.x, 0, ws.delta, 0, width);
         ffnNorm.apply(ws.x, ws.xNorm, n);
-        mlp.forward(ws, n, pool);
+        ffn.forward(ws, n, pool);
         Ops.add(ws.x, 0, ws.delta, 0, width);
     }
 }

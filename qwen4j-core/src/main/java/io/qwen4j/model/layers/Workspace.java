@@ -21,6 +21,7 @@ public final class Workspace {
     public final float[] attn;
     public final float[] gate;
     public final float[] up;
+    private final float[][] scratch = new float[8][];
 
     public Workspace(ModelConfig c, int capacity) {
         this.capacity = capacity;
@@ -33,5 +34,18 @@ public final class Workspace {
         attn = new float[capacity * c.heads() * c.valueDim()];
         gate = new float[capacity * c.ffn()];
         up = new float[capacity * c.ffn()];
+    }
+
+    /**
+     * A buffer of at least {@code size} floats that layers other than the dense ones use for their intermediates;
+     * one per {@code slot} (0..7), kept and grown across steps so that decode allocates nothing per token.
+     */
+    public float[] scratch(int slot, int size) {
+        float[] b = scratch[slot];
+        if (b == null || b.length < size) {
+            b = new float[size];
+            scratch[slot] = b;
+        }
+        return b;
     }
 }

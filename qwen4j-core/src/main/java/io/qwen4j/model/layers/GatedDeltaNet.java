@@ -1,0 +1,375 @@
+package io.qwen4j.model.layers;
+
+import io.qwen4j.gguf.GgufFormatException;
+import io.qwen4j.model.DeltaNetConfig;
+import io.qwen4j.model.KvCache;
+import io.qwen4j.model.TokenPlacement;
+import io.qwen4j.model.ModelConfig;
+import io.qwen4j.model.WeightLoader;
+import io.qwen4j.tensor.Matrix;
+import io.qwen4j.tensor.Ops;
+import io.qwen4j.tensor.Parallel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Gated DeltaNet (Yang, Kautz and Hatamizadeh 2024), the linear-attention layer of Qwen3-Next and Qwen3.5, as
+ * llama.cpp runs it (src/models/qwen35.cpp build_layer_attn_linear, delta-net-base.cpp; HF Qwen3NextGatedDeltaNet):
+ * <ol>
+ * <li>{@code qkv = attn_qkv x}, a causal depthwise convolution over time (kernel {@code ssm_conv1d}, the last
+ *     kernel-1 inputs carried in the state), SiLU; split into q, k (keyHeads x keyDim) and v (valueHeads x valueDim);
+ * <li>q and k L2-normalised per head ({@code x / sqrt(sum x^2 + eps)}, eps the RMS eps), q scaled by 1/sqrt(keyDim);
+ * <li>per value head: {@code beta = sigmoid(b)}, decay {@code g = exp(ssm_a * softplus(alpha + ssm_dt.bias))}
+ *     ({@code ssm_a} stores -exp(A_log)); the delta rule on the [keyDim x valueDim] state S:
+ *     {@code S = g S; S += k (beta (v - S^T k))^T; o = S^T q};
+ * <li>{@code o = rmsnorm(o) * ssm_norm * silu(z)} with {@code z = attn_gate x}; output {@code ssm_out o}.
+ * </ol>
+ * Prompts run in chunks of {@link #CHUNK} tokens in the WY form (HF torch_chunk_gated_delta_rule): within a chunk
+ * the recurrence becomes a small triangular solve and matrix products; decode runs the recurrence one step.
+ */
+public final class GatedDeltaNet implements Mixer {
+    public static final int CHUNK = 64;
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    /** Workspace scratch slots. */
+    private static final int QKV = 0;
+    private static final int Z = 1;
+    private static final int BETA = 2;
+    private static final int DECAY = 3;
+    private static final int CONV_IN = 4;
+    private static final int OUT = 5;
+    private static final int ALPHA = 6;
+
+    private final DeltaNetConfig d;
+    private final int layer;
+    private final int hidden;
+    private final float eps;
+    private final Matrix wqkv;
+    private final Matrix wz;
+    /** Either separate beta and alpha projections (qwen35) or one fused per key head [beta(r) | alpha(r)] (qwen3next). */
+    private final Matrix wBeta;
+    private final Matrix wAlpha;
+    private final Matrix wBetaAlpha;
+    private final float[] dtBias;
+    private final float[] ssmA;
+    /** Convolution weights transposed to [kernel][channel], so each tap is a contiguous axpy over channels. */
+    private final float[] conv;
+    private final float[] normWeight;
+    private final Matrix wOut;
+    private static final ThreadLocal<float[]> CHUNK_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    private GatedDeltaNet(DeltaNetConfig d, int layer, int hidden, float eps, Matrix wqkv, Matrix wz, Matrix wBeta,
+                          Matrix wAlpha, Matrix wBetaAlpha, float[] dtBias, float[] ssmA, float[] conv, float[] normWeight, Matrix wOut) {
+        this.d = d;
+        this.layer = layer;
+        this.hidden = hidden;
+        this.eps = eps;
+        this.wqkv = wqkv;
+        this.wz = wz;
+        this.wBeta = wBeta;
+        this.wAlpha = wAlpha;
+        this.wBetaAlpha = wBetaAlpha;
+        this.dtBias = dtBias;
+        this.ssmA = ssmA;
+        this.conv = conv;
+        this.normWeight = normWeight;
+        this.wOut = wOut;
+    }
+
+    /** Layer {@code layer} from llama.cpp's tensors; {@code fusedBetaAlpha}: one {@code ssm_ba} projection (qwen3next). */
+    public static GatedDeltaNet load(WeightLoader w, ModelConfig c, DeltaNetConfig d, int layer, boolean fusedBetaAlpha)
+            throws GgufFormatException {
+        String p = "blk." + layer + ".";
+        int channels = d.convChannels();
+        int nv = d.valueHeads();
+        int kernel = d.convKernel();
+        float[] convRaw = w.smallMatrix(p + "ssm_conv1d.weight", channels, kernel);
+        float[] conv = new float[kernel * channels];
+        for (int ch = 0; ch < channels; ch++) {
+            for (int k = 0; k < kernel; k++) conv[k * channels + ch] = convRaw[ch * kernel + k];
+        }
+        return new GatedDeltaNet(d, layer, c.hidden(), c.rmsEps(),
+                w.matrix(p + "attn_qkv.weight", channels, c.hidden()),
+                w.matrix(p + "attn_gate.weight", d.valueWidth(), c.hidden()),
+                fusedBetaAlpha ? null : w.matrix(p + "ssm_beta.weight", nv, c.hidden()),
+                fusedBetaAlpha ? null : w.matrix(p + "ssm_alpha.weight", nv, c.hidden()),
+                fusedBetaAlpha ? w.matrix(p + "ssm_ba.weight", 2 * nv, c.hidden()) : null,
+                w.vector(p + "ssm_dt.bias", nv),
+                w.vector(p + "ssm_a", nv),
+                conv,
+                w.vector(p + "ssm_norm.weight", d.valueDim()),
+                w.matrix(p + "ssm_out.weight", c.hidden(), d.valueWidth()));
+    }
+
+    /** Floats of this layer's per-sequence state: the convolution's last inputs and the per-head delta-rule states. */
+    public KvCache.RecurrentShape stateShape() {
+        return new KvCache.RecurrentShape((d.convKernel() - 1) * d.convChannels(), d.valueHeads() * d.keyDim() * d.valueDim());
+    }
+
+    @Override
+    public void forward(Workspace ws, int n, TokenPlacement at, Parallel pool) {
+        // One recurrent state per sequence: the tokens of a call must all belong to one (DenseTransformer sees to it).
+        KvCache cache = at.cache(0);
+        if (at.cache(n - 1) != cache) throw new IllegalArgumentException("a Gated DeltaNet step runs the tokens of one sequence");
+        int nv = d.valueHeads();
+        int channels = d.convChannels();
+        float[] qkv = ws.scratch(QKV, n * channels);
+        float[] z = ws.scratch(Z, n * d.valueWidth());
+        float[] beta = ws.scratch(BETA, n * nv);
+        float[] decay = ws.scratch(DECAY, n * nv);
+        wqkv.matmul(ws.xNorm, qkv, n, pool);
+        wz.matmul(ws.xNorm, z, n, pool);
+        projectGates(ws, n, beta, decay, pool);
+        convolve(ws, qkv, n, cache.convState(layer));
+        normalizeQk(qkv, n);
+
+        float[] out = ws.scratch(OUT, n * d.valueWidth());
+        float[] state = cache.recurrentState(layer);
+        pool.forRange(nv, (h0, h1) -> {
+            for (int h = h0; h < h1; h++) {
+                if (n == 1) step(qkv, beta, decay, state, out, h);
+                else chunked(qkv, beta, decay, state, out, h, n);
+            }
+        });
+        // Gated RMSNorm per value head (llama.cpp build_norm_gated; ssm_norm has no +1 offset).
+        int dv = d.valueDim();
+        for (int r = 0, rows = n * nv; r < rows; r++) {
+            Ops.rmsNorm(out, r * dv, out, r * dv, normWeight, dv, eps);
+            for (int j = r * dv, end = j + dv; j < end; j++) out[j] *= Ops.silu(z[j]);
+        }
+        wOut.matmul(out, ws.delta, n, pool);
+    }
+
+    /** beta = sigmoid(b) and the log of the decay, ssm_a * softplus(alpha + dt_bias), per token and value head. */
+    private void projectGates(Workspace ws, int n, float[] beta, float[] logDecay, Parallel pool) {
+        int nv = d.valueHeads();
+        if (wBetaAlpha != null) {
+            // Per key head kh: [beta of its r value heads | alpha of them] (llama.cpp qwen3next.cpp, HF fix_query_key_value_ordering).
+            int r = nv / d.keyHeads();
+            float[] ba = ws.scratch(ALPHA, n * 2 * nv);
+            wBetaAlpha.matmul(ws.xNorm, ba, n, pool);
+            for (int t = 0; t < n; t++) {
+                for (int kh = 0; kh < d.keyHeads(); kh++) {
+                    for (int j = 0; j < r; j++) {
+                        int h = kh * r + j;
+                        beta[t * nv + h] = ba[t * 2 * nv + kh * 2 * r + j];
+                        logDecay[t * nv + h] = ba[t * 2 * nv + kh * 2 * r + r + j];
+                    }
+                }
+            }
+        } else {
+            wBeta.matmul(ws.xNorm, beta, n, pool);
+            wAlpha.matmul(ws.xNorm, logDecay, n, pool);
+        }
+        for (int t = 0; t < n; t++) {
+            for (int h = 0; h < nv; h++) {
+                int i = t * nv + h;
+                beta[i] = Ops.sigmoid(beta[i]);
+                logDecay[i] = ssmA[h] * Ops.softplus(logDecay[i] + dtBias[h]);
+            }
+        }
+    }
+
+    /** Causal depthwise convolution of qkv over time, continuing from the carried inputs, then SiLU; updates the state. */
+    private void convolve(Workspace ws, float[] qkv, int n, float[] convState) {
+        int channels = d.convChannels();
+        int kernel = d.convKernel();
+        int carried = (kernel - 1) * channels;
+        float[] in = ws.scratch(CONV_IN, carried + n * channels);
+        System.arraycopy(convState, 0, in, 0, carried);
+        System.arraycopy(qkv, 0, in, carried, n * channels);
+        for (int t = 0; t < n; t++) {
+            int o = t * channels;
+            java.util.Arrays.fill(qkv, o, o + channels, 0f);
+            for (int k = 0; k < kernel; k++) mulAdd(conv, k * channels, in, (t + k) * channels, qkv, o, channels);
+            for (int ch = o; ch < o + channels; ch++) qkv[ch] = Ops.silu(qkv[ch]);
+        }
+        System.arraycopy(in, n * channels, convState, 0, carried);
+    }
+
+    /** {@code y += a * b} element-wise. */
+    private static void mulAdd(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), FloatVector.fromArray(F, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += a[aOff + i] * b[bOff + i];
+    }
+
+    /** L2-normalises every q and k head ({@code x / sqrt(sum x^2 + eps)}, ggml_l2_norm) and scales q by 1/sqrt(keyDim). */
+    private void normalizeQk(float[] qkv, int n) {
+        int dk = d.keyDim();
+        int heads = 2 * d.keyHeads();
+        float qScale = (float) (1.0 / Math.sqrt(dk));
+        for (int t = 0; t < n; t++) {
+            for (int hh = 0; hh < heads; hh++) {
+                int off = t * d.convChannels() + hh * dk;
+                float ss = Ops.dot(qkv, off, qkv, off, dk);
+                float s = (float) (1.0 / Math.sqrt(ss + eps));
+                Ops.scale(qkv, off, dk, hh < d.keyHeads() ? s * qScale : s);
+            }
+        }
+    }
+
+    private int qOff(int t, int kh) {
+        return t * d.convChannels() + kh * d.keyDim();
+    }
+
+    private int kOff(int t, int kh) {
+        return t * d.convChannels() + (d.keyHeads() + kh) * d.keyDim();
+    }
+
+    private int vOff(int t, int h) {
+        return t * d.convChannels() + 2 * d.keyHeads() * d.keyDim() + h * d.valueDim();
+    }
+
+    /** One token of the recurrence for value head h, in two passes over its state rows (fused decay + read, write + query). */
+    private void step(float[] qkv, float[] beta, float[] logDecay, float[] state, float[] out, int h) {
+        int dk = d.keyDim();
+        int dv = d.valueDim();
+        int kh = d.keyHeadOf(h);
+        int s0 = h * dk * dv;
+        int kOff = kOff(0, kh);
+        int qOff = qOff(0, kh);
+        int oOff = h * dv;
+        float g = (float) Math.exp(logDecay[h]);
+        float[] mem = scratch(dv);
+        java.util.Arrays.fill(mem, 0, dv, 0f);
+        int vec = F.loopBound(dv);
+        var gv = FloatVector.broadcast(F, g);
+        // S = g S; mem = S^T k
+        for (int i = 0; i < dk; i++) {
+            int row = s0 + i * dv;
+            var ki = FloatVector.broadcast(F, qkv[kOff + i]);
+            int j = 0;
+            for (; j < vec; j += F.length()) {
+                var s = FloatVector.fromArray(F, state, row + j).mul(gv);
+                s.intoArray(state, row + j);
+                s.fma(ki, FloatVector.fromArray(F, mem, j)).intoArray(mem, j);
+            }
+            for (; j < dv; j++) {
+                state[row + j] *= g;
+                mem[j] += qkv[kOff + i] * state[row + j];
+            }
+        }
+        // delta = beta (v - mem); S += k delta^T; o = S^T q
+        float b = beta[h];
+        int vOff = vOff(0, h);
+        for (int j = 0; j < dv; j++) mem[j] = b * (qkv[vOff + j] - mem[j]);
+        java.util.Arrays.fill(out, oOff, oOff + dv, 0f);
+        for (int i = 0; i < dk; i++) {
+            int row = s0 + i * dv;
+            var ki = FloatVector.broadcast(F, qkv[kOff + i]);
+            var qi = FloatVector.broadcast(F, qkv[qOff + i]);
+            int j = 0;
+            for (; j < vec; j += F.length()) {
+                var s = FloatVector.fromArray(F, mem, j).fma(ki, FloatVector.fromArray(F, state, row + j));
+                s.intoArray(state, row + j);
+                s.fma(qi, FloatVector.fromArray(F, out, oOff + j)).intoArray(out, oOff + j);
+            }
+            for (; j < dv; j++) {
+                state[row + j] += qkv[kOff + i] * mem[j];
+                out[oOff + j] += qkv[qOff + i] * state[row + j];
+            }
+        }
+    }
+
+    /**
+     * The tokens of value head h in chunks of {@link #CHUNK} (HF torch_chunk_gated_delta_rule, llama.cpp
+     * build_delta_net_chunking). Within a chunk with cumulative log decays G: the WY transform
+     * {@code T = (I + strictly_lower(beta k k^T * exp(G_i - G_j)))^-1}, {@code U = T (beta v)},
+     * {@code W = T (beta exp(G) k)}; then {@code v' = U - W S}, {@code o = exp(G) q S + (q k^T * exp(G_i - G_j))_{j<=i} v'},
+     * {@code S = exp(G_last) S + sum_j exp(G_last - G_j) k_j v'_j^T}.
+     */
+    private void chunked(float[] qkv, float[] beta, float[] logDecay, float[] state, float[] out, int h, int n) {
+        int dk = d.keyDim();
+        int dv = d.valueDim();
+        int nv = d.valueHeads();
+        int kh = d.keyHeadOf(h);
+        int s0 = h * dk * dv;
+        int c = CHUNK;
+        // Per-thread scratch: G[c] A[c][c] row[c] U[c][dv] W[c][dk]
+        float[] buf = scratch(c + c * c + c + c * dv + c * dk);
+        int gOff = 0;
+        int aOff = c;
+        int rowOff = aOff + c * c;
+        int uOff = rowOff + c;
+        int wOff = uOff + c * dv;
+        for (int t0 = 0; t0 < n; t0 += c) {
+            int len = Math.min(c, n - t0);
+            double acc = 0;
+            for (int i = 0; i < len; i++) {
+                acc += logDecay[(t0 + i) * nv + h];
+                buf[gOff + i] = (float) acc;
+            }
+            // A[i][j] = -beta_i (k_i . k_j) exp(G_i - G_j) for j < i, then the forward substitution that inverts I - A.
+            for (int i = 0; i < len; i++) {
+                float bi = beta[(t0 + i) * nv + h];
+                for (int j = 0; j < i; j++) {
+                    float kk = Ops.dot(qkv, kOff(t0 + i, kh), qkv, kOff(t0 + j, kh), dk);
+                    buf[aOff + i * c + j] = -bi * kk * (float) Math.exp(buf[gOff + i] - buf[gOff + j]);
+                }
+            }
+            for (int i = 1; i < len; i++) {
+                System.arraycopy(buf, aOff + i * c, buf, rowOff, i);
+                for (int j = 0; j < i; j++) {
+                    float sum = 0;
+                    for (int m = j + 1; m < i; m++) sum += buf[rowOff + m] * buf[aOff + m * c + j];
+                    buf[aOff + i * c + j] = buf[rowOff + j] + sum;
+                }
+            }
+            // U = T (beta v), W = T (beta exp(G) k), with T = A + I.
+            for (int i = 0; i < len; i++) {
+                int u = uOff + i * dv;
+                int w = wOff + i * dk;
+                java.util.Arrays.fill(buf, u, u + dv, 0f);
+                java.util.Arrays.fill(buf, w, w + dk, 0f);
+                for (int j = 0; j <= i; j++) {
+                    float tij = j == i ? 1f : buf[aOff + i * c + j];
+                    if (tij == 0f) continue;
+                    float bj = beta[(t0 + j) * nv + h] * tij;
+                    Ops.axpy(bj, qkv, vOff(t0 + j, h), buf, u, dv);
+                    Ops.axpy(bj * (float) Math.exp(buf[gOff + j]), qkv, kOff(t0 + j, kh), buf, w, dk);
+                }
+            }
+            // v' = U - W S (into U); o_i = exp(G_i) q_i S + sum_{j<=i} (q_i . k_j) exp(G_i - G_j) v'_j.
+            for (int i = 0; i < len; i++) {
+                int u = uOff + i * dv;
+                int w = wOff + i * dk;
+                int o = (t0 + i) * nv * dv + h * dv;
+                java.util.Arrays.fill(out, o, o + dv, 0f);
+                int q = qOff(t0 + i, kh);
+                float eg = (float) Math.exp(buf[gOff + i]);
+                for (int r = 0; r < dk; r++) {
+                    Ops.axpy(-buf[w + r], state, s0 + r * dv, buf, u, dv);
+                    Ops.axpy(qkv[q + r] * eg, state, s0 + r * dv, out, o, dv);
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                int o = (t0 + i) * nv * dv + h * dv;
+                int q = qOff(t0 + i, kh);
+                for (int j = 0; j <= i; j++) {
+                    float qk = Ops.dot(qkv, q, qkv, kOff(t0 + j, kh), dk) * (float) Math.exp(buf[gOff + i] - buf[gOff + j]);
+                    Ops.axpy(qk, buf, uOff + j * dv, out, o, dv);
+                }
+            }
+            // S = exp(G_last) S + sum_j exp(G_last - G_j) k_j v'_j^T
+            float last = buf[gOff + len - 1];
+            Ops.scale(state, s0, dk * dv, (float) Math.exp(last));
+            for (int j = 0; j < len; j++) {
+                float e = (float) Math.exp(last - buf[gOff + j]);
+                int k = kOff(t0 + j, kh);
+                for (int r = 0; r < dk; r++) Ops.axpy(qkv[k + r] * e, buf, uOff + j * dv, state, s0 + r * dv, dv);
+            }
+        }
+    }
+
+    private static float[] scratch(int size) {
+        float[] b = CHUNK_SCRATCH.get();
+        if (b.length < size) {
+            b = new float[size];
+            CHUNK_SCRATCH.set(b);
+        }
+        return b;
+    }
+}
