@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** Test data shared by the tokenizer tests: the real Qwen3 vocabulary (see resources/tokenizer/README.md). */
-final class TestVocabularies {
+public final class TestVocabularies {
     private TestVocabularies() {}
 
     /** Loaded once per JVM; the tokenizer is immutable, so tests can share it. */
@@ -25,7 +25,7 @@ final class TestVocabularies {
         return Qwen3.VOCABULARY;
     }
 
-    static Tokenizer qwen3() {
+    public static Tokenizer qwen3() {
         return Qwen3.TOKENIZER;
     }
 
