@@ -34,6 +34,8 @@ public final class Sampler {
     /** Top-p histogram: buckets of 1/32 nat of logit below the maximum, over 24 nats (exp(-24) ~ 4e-11), then one for the rest. */
     private static final int BUCKETS_PER_NAT = 32;
     private static final int BUCKETS = 24 * BUCKETS_PER_NAT + 1;
+    /** Draws without the rejected token before a constrained sample masks the whole vocabulary. */
+    static final int CONSTRAINED_RETRIES = 8;
 
     private final SamplingOptions options;
     private final int vocabSize;
@@ -77,19 +79,28 @@ public final class Sampler {
 
     /**
      * Picks a token {@code constraint} allows and moves the constraint past it. As llama.cpp's common sampler
-     * ({@code common_sampler_sample} with a grammar): the unconstrained choice is kept when allowed (the common
-     * case, one check); otherwise the forbidden tokens are masked to {@code -inf} and the chain runs again. The
-     * caller's array is not modified.
+     * ({@code common_sampler_sample} with a grammar), the unconstrained choice is kept when allowed: the common
+     * case, one check. Otherwise that token is set to {@code -inf} and the chain runs again, up to
+     * {@link #CONSTRAINED_RETRIES} times (removing rejected tokens one by one draws from the same distribution over
+     * the allowed tokens as masking them all, and is much cheaper where nearly everything is allowed, inside a
+     * string); then every forbidden token is masked at once and the chain runs a last time. The caller's array is
+     * not modified.
      */
     public int sample(float[] logits, TokenConstraint constraint) {
         int token = sample(logits);
         if (!constraint.allows(token)) {
             if (masked == null) masked = new float[vocabSize];
             System.arraycopy(logits, 0, masked, 0, vocabSize);
-            int someAllowed = constraint.mask(masked);
-            token = sample(masked);
-            // every allowed logit -inf (or NaN): the chain falls back to the lowest id, which may be forbidden
-            if (!constraint.allows(token)) token = someAllowed;
+            for (int retry = 0; retry < CONSTRAINED_RETRIES && !constraint.allows(token); retry++) {
+                masked[token] = Float.NEGATIVE_INFINITY;
+                token = sample(masked);
+            }
+            if (!constraint.allows(token)) {
+                int someAllowed = constraint.mask(masked);
+                token = sample(masked);
+                // every allowed logit -inf (or NaN): the chain falls back to the lowest id, which may be forbidden
+                if (!constraint.allows(token)) token = someAllowed;
+            }
         }
         constraint.accept(token);
         return token;

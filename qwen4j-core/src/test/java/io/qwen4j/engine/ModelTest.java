@@ -3,6 +3,11 @@ package io.qwen4j.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qwen4j.sampling.constraint.JsonSchemaCompiler;
+import io.qwen4j.sampling.constraint.OutputFormat;
 import io.qwen4j.chat.ChatMessage;
 import io.qwen4j.model.synthetic.RandomModelWriter;
 import io.qwen4j.sampling.SamplingOptions;
@@ -107,5 +112,58 @@ class ModelTest {
         var done = session.generate(prompt, GenerationRequest.greedy(-1).withStop(List.of())).await();
         assertThat(done.reason()).isIn(FinishReason.LENGTH, FinishReason.STOP);
         assertThat(prompt.length + done.timings().generatedTokens()).isLessThanOrEqualTo(256 + 1);
+    }
+
+    // ---- structured output: JSON-constrained generation is valid JSON whatever the weights ----
+
+    private static final ObjectMapper STRICT = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final String PERSON_SCHEMA = """
+            {"type":"object","properties":{
+               "name":{"type":"string","maxLength":6},
+               "age":{"type":"integer"},
+               "pet":{"enum":["cat","dog",null]},
+               "tags":{"type":"array","items":{"type":"boolean"},"maxItems":2}},
+             "required":["name","age"],"additionalProperties":false}""";
+
+    @Test
+    void schemaOutputParsesValidatesAndStops() throws Exception {
+        for (long seed = 1; seed <= 6; seed++) {
+            var request = GenerationRequest.defaults().withSampling(SamplingOptions.defaults().withTemperature(1).withSeed(seed))
+                    .withMaxTokens(200).withJsonSchema(PERSON_SCHEMA);
+            var done = model.chat(List.of(ChatMessage.user("who are you?")), request).await();
+            assertThat(done.reason()).as("seed %d: %s", seed, done.text()).isEqualTo(FinishReason.STOP);
+            assertThat(done.timings().generatedTokens()).as(done.text()).isLessThan(150); // room left in the context
+            JsonNode value = STRICT.readTree(done.text());
+            assertThat(value.get("name").isTextual()).as(done.text()).isTrue();
+            assertThat(value.get("name").asText().codePointCount(0, value.get("name").asText().length())).isLessThanOrEqualTo(6);
+            assertThat(value.get("age").isIntegralNumber()).as(done.text()).isTrue();
+            value.fieldNames().forEachRemaining(k -> assertThat(k).isIn("name", "age", "pet", "tags"));
+            if (value.has("pet")) assertThat(value.get("pet").isNull() || List.of("cat", "dog").contains(value.get("pet").asText())).isTrue();
+            if (value.has("tags")) assertThat(value.get("tags").size()).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void greedyJsonObjectOutputIsAnObjectOrAValidPrefix() throws Exception {
+        var request = GenerationRequest.greedy(200).withJsonObject();
+        var done = model.complete("json:", request).await();
+        if (done.reason() == FinishReason.STOP) {
+            assertThat(STRICT.readTree(done.text()).isObject()).as(done.text()).isTrue();
+        } else {
+            assertThat(done.reason()).isEqualTo(FinishReason.LENGTH);
+            assertThat(JsonSchemaCompiler.anyObject().start()
+                    .advance(done.text().getBytes(java.nio.charset.StandardCharsets.UTF_8))).as(done.text()).isNotNull();
+        }
+        assertThat(done.text()).startsWith("{");
+    }
+
+    @Test
+    void requestsKeepTheirFormatThroughTheWithers() {
+        var request = GenerationRequest.greedy(5).withJsonObject().withMaxTokens(9).withStop(List.of("x")).withSampling(SamplingOptions.greedy());
+        assertThat(request.format()).isInstanceOf(OutputFormat.Json.class);
+        assertThat(new GenerationRequest(SamplingOptions.greedy(), 3, List.of()).format())
+                .isInstanceOf(OutputFormat.Text.class);
+        assertThatThrownBy(() -> GenerationRequest.greedy(5).withJsonSchema("{\"not\":{}}"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'not'");
     }
 }

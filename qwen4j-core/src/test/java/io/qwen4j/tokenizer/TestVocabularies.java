@@ -11,7 +11,7 @@ import java.util.zip.GZIPInputStream;
  * Test data shared by the tokenizer tests: Qwen3's real {@code tokenizer.json} (see resources/tokenizer/README.md)
  * and the tokenizers made from it. Each is built once per JVM; tokenizers are immutable, so tests share them.
  */
-final class TestVocabularies {
+public final class TestVocabularies {
     private TestVocabularies() {}
 
     static final int QWEN3_GGUF_VOCAB = 151936;     // config.json vocab_size: embedding rows
@@ -39,7 +39,7 @@ final class TestVocabularies {
     }
 
     /** Qwen3 as llama.cpp's convert_hf_to_gguf.py writes it to GGUF (the view {@link GgufVocabulary} gives). */
-    static Tokenizer qwen3() {
+    public static Tokenizer qwen3() {
         return Gguf.QWEN3;
     }
 

@@ -1,7 +1,7 @@
 package io.qwen4j.sampling.constraint;
 
 import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
 
 /**
  * Where a {@link Grammar}'s recogniser stands after some bytes: the set of parse stacks still alive, each with a
@@ -11,6 +11,30 @@ import java.util.List;
 public final class GrammarState {
     /** A parse stack: the next element to match is {@code sequences[sequence][index]}, then the rest. */
     private record Frame(int sequence, int index, Frame next) {}
+
+    /** More live stacks than this means a grammar far more ambiguous than any schema needs: refuse, do not hang. */
+    static final int MAX_STACKS = 4096;
+
+    /** The stacks being collected, without duplicates: a list, and a hash set once the list is no longer short. */
+    private static final class Stacks {
+        final ArrayList<Frame> list = new ArrayList<>(8);
+        HashSet<Frame> seen;
+
+        void add(Frame f) {
+            if (seen == null) {
+                if (list.contains(f)) return;
+                if (list.size() == 16) seen = new HashSet<>(list);
+            }
+            if (seen != null && !seen.add(f)) return;
+            if (list.size() == MAX_STACKS)
+                throw new IllegalStateException("the grammar is too ambiguous: more than " + MAX_STACKS + " parse stacks alive at once");
+            list.add(f);
+        }
+
+        Frame[] toArray() {
+            return list.toArray(Frame[]::new);
+        }
+    }
 
     private final Grammar grammar;
     private final Frame[] stacks;
@@ -23,9 +47,9 @@ public final class GrammarState {
     }
 
     static GrammarState start(Grammar grammar, int rootSequence) {
-        var out = new ArrayList<Frame>();
+        var out = new Stacks();
         boolean accepting = expand(grammar, new Frame(rootSequence, 0, null), out);
-        return new GrammarState(grammar, out.toArray(Frame[]::new), accepting);
+        return new GrammarState(grammar, out.toArray(), accepting);
     }
 
     /** Whether the bytes so far form a complete sentence of the grammar. */
@@ -41,14 +65,14 @@ public final class GrammarState {
     /** The state after one more byte, or {@code null} if the grammar does not allow it here. */
     public GrammarState advance(byte value) {
         int b = value & 0xFF;
-        List<Frame> out = null;
+        Stacks out = null;
         boolean accepts = false;
         for (Frame f : stacks) {
             if (!grammar.setContains(grammar.sequences[f.sequence][f.index], b)) continue;
-            if (out == null) out = new ArrayList<>(stacks.length + 2);
+            if (out == null) out = new Stacks();
             accepts |= expand(grammar, after(grammar, f), out);
         }
-        return out == null ? null : new GrammarState(grammar, out.toArray(Frame[]::new), accepts);
+        return out == null ? null : new GrammarState(grammar, out.toArray(), accepts);
     }
 
     /** The state after these bytes, or {@code null} if one of them is not allowed. */
@@ -78,11 +102,11 @@ public final class GrammarState {
      * stack has a byte set on top, adding those stacks to {@code out}; returns whether some stack emptied (the
      * input may end here).
      */
-    private static boolean expand(Grammar g, Frame f, List<Frame> out) {
+    private static boolean expand(Grammar g, Frame f, Stacks out) {
         if (f == null) return true;
         int element = g.sequences[f.sequence][f.index];
         if (element >= 0) {
-            if (!out.contains(f)) out.add(f);
+            out.add(f);
             return false;
         }
         Frame rest = after(g, f);

@@ -29,7 +29,7 @@ import java.util.Set;
  * Keywords that only describe or that we cannot enforce ({@code format}, {@code pattern}, {@code minimum} and the
  * like, {@code uniqueItems}) are ignored; those that change the admitted set beyond our reach ({@code not},
  * {@code if}, {@code patternProperties} ...) are rejected with an {@link IllegalArgumentException} naming them.
- * See docs/decisions/0004-structured-output.md.
+ * See docs/decisions/0006-structured-output.md.
  */
 public final class JsonSchemaCompiler {
     private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -122,6 +122,17 @@ class JsonSchemaCompilerTest {
     }
 
     @Test
+    void aLargeEnumStaysFast() {
+        var values = java.util.stream.IntStream.range(0, 2000).mapToObj(i -> "\"v" + i + "\"").toList();
+        Grammar g = JsonSchemaCompiler.compile("{\"enum\":[" + String.join(",", values) + "]}");
+        long start = System.nanoTime();
+        for (int i = 0; i < 2000; i += 97) assertThat(accepts(g, "\"v" + i + "\"")).isTrue();
+        assertThat(accepts(g, "\"v2000\"")).isFalse();
+        assertThat(accepts(g, "\"v01\"")).isFalse();
+        assertThat(System.nanoTime() - start).as("nanoseconds").isLessThan(5_000_000_000L);
+    }
+
+    @Test
     void objectsListRequiredPropertiesFirstThenOptionalOnesInDeclaredOrder() {
         String schema = """
                 {"type":"object","properties":{"a":{"type":"integer"},"b":{"type":"string"},"c":{"type":"boolean"}},

@@ -22,9 +22,9 @@ final class SchemaValidator {
     private boolean check(JsonNode v, JsonNode s) {
         if (s.isBoolean()) return s.booleanValue();
         if (s.has("$ref")) return check(v, root.at(s.get("$ref").asText().substring(1)));
-        if (s.has("const")) return s.get("const").equals(v);
+        if (s.has("const")) return same(s.get("const"), v);
         if (s.has("enum")) {
-            for (JsonNode e : s.get("enum")) if (e.equals(v)) return true;
+            for (JsonNode e : s.get("enum")) if (same(e, v)) return true;
             return false;
         }
         for (String union : new String[] {"anyOf", "oneOf"}) {
@@ -63,6 +63,25 @@ final class SchemaValidator {
             if (length < s.path("minLength").asInt(0) || length > s.path("maxLength").asInt(Integer.MAX_VALUE)) return false;
         }
         return true;
+    }
+
+    /** JSON equality: numbers by value (Jackson's nodes differ between int, long and double). */
+    private static boolean same(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) return false;
+            for (int i = 0; i < a.size(); i++) if (!same(a.get(i), b.get(i))) return false;
+            return true;
+        }
+        if (a.isObject() && b.isObject()) {
+            if (a.size() != b.size()) return false;
+            for (var it = a.fieldNames(); it.hasNext(); ) {
+                String k = it.next();
+                if (!b.has(k) || !same(a.get(k), b.get(k))) return false;
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 
     private static boolean hasType(JsonNode v, String type) {
