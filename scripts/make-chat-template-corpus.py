@@ -28,12 +28,12 @@ TEMPLATES = {  # our name -> source in the reference data
     "qwq": "llamacpp/Qwen-QwQ-32B.jinja",
     "qwen3_coder": "llamacpp/Qwen3-Coder.jinja",
 }
-# Templates not in the reference data, by their text. qwen1_5: the Qwen1.5 generation's plain ChatML with a default
-# system message, the "chat_template" of Qwen/CodeQwen1.5-7B-Chat-AWQ's tokenizer_config.json on Hugging Face
-# (the Qwen1.5-*-Chat files' text could not be read here to compare byte for byte).
+# Templates not in the reference data, by their text. qwen1_5: Qwen1.5's ChatML with a default system message, the
+# tokenizer.chat_template of llama.cpp's models/ggml-vocab-qwen2.gguf, which convert_hf_to_gguf_update.py makes from
+# Hugging Face Qwen/Qwen1.5-7B (so it is that repository's tokenizer_config.json chat_template, byte for byte).
 INLINE_TEMPLATES = {
     "qwen1_5": "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
-               "{{ '<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n' }}{% endif %}"
+               "{{ '<|im_start|>system\nYou are a helpful assistant<|im_end|>\n' }}{% endif %}"
                "{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
                "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}",
 }
