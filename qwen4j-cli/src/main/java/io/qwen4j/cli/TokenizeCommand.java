@@ -48,6 +48,9 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--jsonl", description = "Each input line is a JSON string.")
     boolean jsonl;
 
+    @Option(names = "--whole", description = "Encode the whole file as one input instead of line by line.")
+    boolean whole;
+
     @Option(names = "--mode", paramLabel = "MODE", defaultValue = "special",
             description = "Added tokens matched in the text: special (all, the default), nospecial (only those not marked special), plain (none).")
     Mode mode;
@@ -58,7 +61,7 @@ final class TokenizeCommand implements Callable<Integer> {
         var v = tokenizer.vocabulary();
         boolean addsBos = v.addBos() && v.bosId() >= 0;
         var out = new ArrayList<String>();
-        for (String text : inputs(input, jsonl)) {
+        for (String text : whole ? List.of(new String(Files.readAllBytes(input), StandardCharsets.UTF_8)) : inputs(input, jsonl)) {
             int[] ids = tokenizer.encode(text, mode.addedTokens);
             out.add(OracleJson.line(addsBos ? Arrays.copyOfRange(ids, 1, ids.length) : ids));
         }

@@ -91,6 +91,7 @@ class TokenizerCommandsTest {
     void tokenizeRawLinesSplitOnNewlineOnly() throws Exception {
         Path raw = file("raw.txt", "a\r\nb<|endoftext|>\n\nlast");
         assertThat(ok("tokenize", qwen3.toString(), "--input", raw.toString())).isEqualTo("[64,201]\n[65,151643]\n[]\n[4259]\n");
+        assertThat(ok("tokenize", qwen3.toString(), "--input", raw.toString(), "--whole")).isEqualTo("[64,319,65,151643,271,4259]\n");
         assertThat(ok("tokenize", qwen3.toString(), "--input", file("empty.txt", "").toString())).isEqualTo("\n");
     }
 
