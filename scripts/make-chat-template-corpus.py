@@ -28,6 +28,15 @@ TEMPLATES = {  # our name -> source in the reference data
     "qwq": "llamacpp/Qwen-QwQ-32B.jinja",
     "qwen3_coder": "llamacpp/Qwen3-Coder.jinja",
 }
+# Templates not in the reference data, by their text. qwen1_5: Qwen1.5's ChatML with a default system message, the
+# tokenizer.chat_template of llama.cpp's models/ggml-vocab-qwen2.gguf, which convert_hf_to_gguf_update.py makes from
+# Hugging Face Qwen/Qwen1.5-7B (so it is that repository's tokenizer_config.json chat_template, byte for byte).
+INLINE_TEMPLATES = {
+    "qwen1_5": "{% for message in messages %}{% if loop.first and messages[0]['role'] != 'system' %}"
+               "{{ '<|im_start|>system\nYou are a helpful assistant<|im_end|>\n' }}{% endif %}"
+               "{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n'}}{% endfor %}"
+               "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}",
+}
 
 WEATHER = {"type": "function", "function": {
     "name": "get_weather", "description": "Get the current weather in a city. ",
@@ -133,7 +142,7 @@ THINKING_TEMPLATES = {"qwen3", "qwen3_5"}
 def build_cases():
     cases = []
     for conv_name, conv in CONVERSATIONS.items():
-        for tpl in TEMPLATES:
+        for tpl in [*TEMPLATES, *INLINE_TEMPLATES]:
             for flag_name, flags in FLAG_SETS:
                 if flag_name != "gen" and not (tpl in THINKING_TEMPLATES or flag_name == "nogen"):
                     continue
@@ -326,6 +335,9 @@ def main():
     os.makedirs(tpl_dir, exist_ok=True)
     for name, src in TEMPLATES.items():
         shutil.copyfile(os.path.join(TOKDATA, src), os.path.join(tpl_dir, f"{name}.jinja"))
+    for name, text in INLINE_TEMPLATES.items():
+        with open(os.path.join(tpl_dir, f"{name}.jinja"), "w", encoding="utf-8", newline="") as f:
+            f.write(text)
     cases_path = os.path.join(OUT, "cases.json")
     with open(cases_path, "w", encoding="utf-8") as f:
         json.dump({"cases": build_cases()}, f, ensure_ascii=False, indent=1)

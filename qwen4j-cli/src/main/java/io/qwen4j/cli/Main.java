@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Run Qwen models from GGUF files, in pure Java.",
         subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, LogitsCommand.class,
                 DemoCommand.class, RandomModelCommand.class, BenchCommand.class, ServeCommand.class, TemplateCommand.class,
+                TokenizeCommand.class, DetokenizeCommand.class,
                 QuantizeCommand.class, CommandLine.HelpCommand.class, PullCommand.class, ListCommand.class, RmCommand.class})
 public final class Main implements Runnable {
 

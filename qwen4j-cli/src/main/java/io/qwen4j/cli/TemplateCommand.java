@@ -47,11 +47,21 @@ final class TemplateCommand implements Callable<Integer> {
     @Option(names = "--no-generation-prompt", description = "Do not open the assistant's turn at the end.")
     boolean noGenerationPrompt;
 
+    @Option(names = "--cases", paramLabel = "CASES.json",
+            description = "Render each case of a test file and print the results as JSON (see TemplateCases); MODEL may then be a tokenizer folder.")
+    Path cases;
+
     @Mixin
     ChatOptions chatOptions;
 
     @Override
     public Integer call() throws IOException {
+        if (cases != null) {
+            if (model == null) throw new IOException("--cases needs a SOURCE: a GGUF file or a tokenizer folder");
+            System.out.print(TemplateCases.render(TokenizerSource.open(model), cases));
+            System.out.flush();
+            return 0;
+        }
         ChatFormat format = chatOptions.chatTemplate.format();
         if (format == null) {
             if (model == null) throw new IOException("give a MODEL or --chat-template FILE");

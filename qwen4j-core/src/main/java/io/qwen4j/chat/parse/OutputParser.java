@@ -25,7 +25,9 @@ import java.util.Set;
  * {@code </think>} when the prompt opened the block). Tool calls are {@code <tool_call>...</tool_call>} blocks in
  * either Qwen format, recognised by what follows the tag: Hermes JSON ({@code {"name": ..., "arguments": {...}}},
  * Qwen2.5 and Qwen3) or XML ({@code <function=NAME><parameter=P>value</parameter></function>}, Qwen3-Coder and
- * Qwen3.5). docs/decisions/0003-output-parsing.md gives the conventions and where they come from.
+ * Qwen3.5); with tools declared, a {@code <function=NAME>} of a declared tool that the model wrote without the
+ * {@code <tool_call>} around it is a call too. docs/decisions/0003-output-parsing.md gives the conventions, the drifts
+ * accepted, and where they come from. Model output never makes it throw.
  *
  * <p>The events depend only on the text, never on how it was split: text that may still become a tag is held back
  * until the next delta settles it, and nothing else is. Not thread-safe: one parser per generation.
@@ -83,6 +85,8 @@ public final class OutputParser {
     // The current call. `raw` is its text so far while it may still turn out not to be a call (then it is content).
     private StringBuilder raw;
     private boolean callFromReasoning;
+    // The call began with <function= and no <tool_call> (Qwen3-Coder/Qwen3.5 drift): only declared names are calls.
+    private boolean bareFunction;
     private CallBuilder call;
     private final StringBuilder hermesBody = new StringBuilder();
     private int jsonDepth;
@@ -186,11 +190,12 @@ public final class OutputParser {
     }
 
     private boolean reasoning() {
-        var tags = new ArrayList<String>(3);
+        var tags = new ArrayList<String>(4);
         tags.add(THINK_CLOSE);
         // Qwen3.5 may open a tool call without closing </think> (vLLM's Qwen3ReasoningParser, llama.cpp's
         // Qwen3-Coder parser): <tool_call> ends reasoning too.
         if (options.toolsEnabled()) tags.add(CALL_OPEN);
+        if (bareFunctions()) tags.add(FUNCTION_OPEN);
         // A template that opened <think> in the prompt, and a model that writes it again: skip the repeat (vLLM).
         if (!reasoningStarted) tags.add(THINK_OPEN);
         Scan scan = scan(pos, tags);
@@ -206,6 +211,7 @@ public final class OutputParser {
                 skipContentSpaces = true;
                 state = State.CONTENT;
             }
+            case FUNCTION_OPEN -> openBareFunction(true);
             default -> openCall(true); // CALL_OPEN
         }
         return true;
@@ -244,13 +250,23 @@ public final class OutputParser {
             if (pos == buf.length()) return pos > before;
             skipContentSpaces = false;
         }
-        Scan scan = scan(pos, options.toolsEnabled() ? List.of(CALL_OPEN) : List.of());
+        Scan scan = scan(pos, !options.toolsEnabled() ? List.of() : bareFunctions() ? List.of(CALL_OPEN, FUNCTION_OPEN) : List.of(CALL_OPEN));
         addContent(buf.substring(pos, scan.end()));
         pos = scan.end();
         if (scan.tag() == null) return pos > before;
-        pos += CALL_OPEN.length();
-        openCall(false);
+        pos += scan.tag().length();
+        if (scan.tag().equals(FUNCTION_OPEN)) openBareFunction(false);
+        else openCall(false);
         return true;
+    }
+
+    /**
+     * Whether {@code <function=NAME>} without {@code <tool_call>} may start a call: Qwen3-Coder and Qwen3.5 sometimes
+     * leave the wrapper out. Only with tools declared, and only for their names (see {@link #xmlFunctionName}), so
+     * that text merely mentioning the syntax stays text.
+     */
+    private boolean bareFunctions() {
+        return options.toolsEnabled() && !options.toolSchemas().isEmpty();
     }
 
     private void addContent(CharSequence text) {
@@ -268,7 +284,16 @@ public final class OutputParser {
     private void openCall(boolean inReasoning) {
         raw = new StringBuilder(CALL_OPEN);
         callFromReasoning = inReasoning;
+        bareFunction = false;
         state = State.CALL_OPENED;
+    }
+
+    /** {@code <function=} met in content or reasoning, outside any {@code <tool_call>}. */
+    private void openBareFunction(boolean inReasoning) {
+        raw = new StringBuilder(FUNCTION_OPEN);
+        callFromReasoning = inReasoning;
+        bareFunction = true;
+        state = State.XML_FUNCTION_NAME;
     }
 
     /**
@@ -534,8 +559,8 @@ public final class OutputParser {
         int end = nameEnd();
         if (end == NEED_MORE) return false;
         String name = end < 0 ? "" : buf.substring(pos, end).strip();
-        if (name.isEmpty()) {
-            notACall();
+        if (name.isEmpty() || bareFunction && !options.toolSchemas().containsKey(name)) {
+            notACall(); // the name's text is read again as content (or reasoning)
             return true;
         }
         pos = end + 1;

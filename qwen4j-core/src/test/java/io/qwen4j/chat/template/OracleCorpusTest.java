@@ -61,7 +61,7 @@ class OracleCorpusTest {
     void corpusIsLargeAndCoversTheTemplates() {
         var cases = list(json("cases.json"), "cases");
         assertThat(cases).hasSizeGreaterThanOrEqualTo(60);
-        assertThat(cases.stream().map(c -> c.get("template")).distinct()).hasSize(5);
+        assertThat(cases.stream().map(c -> c.get("template")).distinct()).hasSize(6);
         assertThat(list(json("expected.json"), "cases")).filteredOn(c -> c.containsKey("error")).isNotEmpty();
     }
 
