@@ -37,9 +37,16 @@ class GrammarConstraintTest {
     /** The mask and the single-token check agree on every token, in states of every kind. */
     @Test
     void maskAgreesWithAllows() {
-        Grammar person = JsonSchemaCompiler.compile(PERSON);
-        for (String prefix : new String[] {"", "{\"name\":\"Bo", "{\"name\":\"Bo\",", "{\"name\":\"x\",\"age\":1", "{\"name\":\"x\",\"age\":12}"}) {
-            var c = after(person, prefix);
+        Grammar person = JsonSchemaCompiler.compile(PERSON), object = JsonSchemaCompiler.anyObject();
+        var cases = new java.util.LinkedHashMap<String, Grammar>();
+        for (String prefix : new String[] {"", "{\"name\":\"Bo", "{\"name\":\"Bo\",", "{\"name\":\"x\",\"age\":1", "{\"name\":\"x\",\"age\":12}"})
+            cases.put(prefix, person);
+        // free strings
+        for (String prefix : new String[] {"{\"a\":\"x", "{\"a\":\"x\\u00", "{\"a\":\"中", "{\"a\":[\"", "{\""})
+            cases.put(prefix, object);
+        for (var e : cases.entrySet()) {
+            String prefix = e.getKey();
+            var c = after(e.getValue(), prefix);
             var logits = new float[QWEN3.vocabSize()];
             c.mask(logits);
             int allowed = 0;
