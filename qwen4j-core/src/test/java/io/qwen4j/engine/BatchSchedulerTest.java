@@ -122,4 +122,24 @@ class BatchSchedulerTest {
             assertThat(scheduler.complete("still serving", GenerationRequest.greedy(2)).await().timings().generatedTokens()).isPositive();
         }
     }
+
+    @Test
+    void constrainedGenerationsInABatchMatchTheirSoloRunsAndAreValidJson() throws Exception {
+        var request = GenerationRequest.greedy(120)
+                .withJsonSchema("{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\"},\"b\":{\"type\":\"boolean\"}},\"required\":[\"n\",\"b\"]}");
+        List<String> prompts = List.of("alpha", "bravo charlie", "delta");
+        List<String> solo = new ArrayList<>();
+        for (String p : prompts) solo.add(model.chat(ask(p), false, request).await().text());
+        try (var scheduler = new BatchScheduler(model, new BatchScheduler.Config(3, 16, 5))) {
+            var futures = new ArrayList<CompletableFuture<GenerationEvent.Done>>();
+            for (String p : prompts) futures.add(CompletableFuture.supplyAsync(scheduler.chat(ask(p), false, request)::await));
+            for (int i = 0; i < prompts.size(); i++) {
+                var done = futures.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(done.text()).as(prompts.get(i)).isEqualTo(solo.get(i));
+                assertThat(done.reason()).as(done.text()).isEqualTo(FinishReason.STOP);
+                var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(done.text());
+                assertThat(json.get("n").isIntegralNumber() && json.get("b").isBoolean()).as(done.text()).isTrue();
+            }
+        }
+    }
 }

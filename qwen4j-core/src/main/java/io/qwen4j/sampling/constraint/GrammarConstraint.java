@@ -14,6 +14,8 @@ public final class GrammarConstraint implements TokenConstraint {
     private final VocabularyTrie trie;
     private final boolean[] allowed;
     private GrammarState state;
+    private GrammarState maskedState; // the state {@link #allowed} was computed for: inside a string it recurs
+    private int allowedCount;
 
     public GrammarConstraint(Grammar grammar, Tokenizer tokenizer) {
         if (tokenizer.endOfGenerationIds().isEmpty())
@@ -47,18 +49,22 @@ public final class GrammarConstraint implements TokenConstraint {
 
     @Override
     public int mask(float[] logits) {
-        Arrays.fill(allowed, false);
-        int count = trie.markAllowed(state, allowed);
-        if (state.accepting()) {
-            for (int id : tokenizer.endOfGenerationIds()) {
-                allowed[id] = true;
-                count++;
+        if (!state.equals(maskedState)) {
+            Arrays.fill(allowed, false);
+            allowedCount = trie.markAllowed(state, allowed);
+            if (state.accepting()) {
+                for (int id : tokenizer.endOfGenerationIds()) {
+                    allowed[id] = true;
+                    allowedCount++;
+                }
             }
+            maskedState = state;
         }
-        if (count == 0) throw new IllegalStateException("no token of the vocabulary continues the constrained output");
+        if (allowedCount == 0) throw new IllegalStateException("no token of the vocabulary continues the constrained output");
         int some = -1;
         for (int id = 0; id < logits.length; id++) {
-            if (!allowed[id]) logits[id] = Float.NEGATIVE_INFINITY;
+            // the model may have more logits than the tokenizer has tokens (padding): those are never allowed
+            if (id >= allowed.length || !allowed[id]) logits[id] = Float.NEGATIVE_INFINITY;
             else if (some < 0) some = id;
         }
         return some;

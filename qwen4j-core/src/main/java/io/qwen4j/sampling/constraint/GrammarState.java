@@ -92,6 +92,18 @@ public final class GrammarState {
         return allowed;
     }
 
+    /** Same stacks (compared by content) and the same completeness: every continuation is the same. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GrammarState other && grammar == other.grammar && accepting == other.accepting
+                && java.util.Arrays.equals(stacks, other.stacks);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(stacks) * 31 + (accepting ? 1 : 0);
+    }
+
     /** The frame past its top element: the next element of its sequence, or the parent's continuation. */
     private static Frame after(Grammar g, Frame f) {
         return f.index + 1 < g.sequences[f.sequence].length ? new Frame(f.sequence, f.index + 1, f.next) : f.next;

@@ -43,7 +43,7 @@ public final class JsonSchemaCompiler {
     private final Grammar.Builder b = new Grammar.Builder();
     private final JsonNode root;
     private final Map<String, Integer> refs = new HashMap<>();
-    private final int ws, sep, colon, chr, string, integer, number, value;
+    private final int ws, sep, colon, chr, string, integer, number, value, anyObject;
 
     private JsonSchemaCompiler(JsonNode root) {
         this.root = root;
@@ -62,7 +62,7 @@ public final class JsonSchemaCompiler {
                 .ref(repeat(digit, 1, 3, -1)));
         number = b.rule(b.seq().ref(integer).ref(fraction).ref(exponent));
         value = b.rule();
-        int anyObject = objectOf(b.rule(b.seq().ref(string).ref(colon).ref(value)));
+        anyObject = objectOf(b.rule(b.seq().ref(string).ref(colon).ref(value)));
         int anyArray = arrayOf(value, 0, -1);
         for (int r : new int[] {anyObject, anyArray, string, number}) b.alt(value, b.seq().ref(r));
         for (String literal : new String[] {"true", "false", "null"}) b.alt(value, b.seq().lit(literal));
@@ -71,7 +71,7 @@ public final class JsonSchemaCompiler {
     /** Any JSON object (OpenAI {@code json_object}, Ollama {@code format: "json"}): llama.cpp grammars/json.gbnf. */
     public static Grammar anyObject() {
         var c = new JsonSchemaCompiler(MAPPER.createObjectNode());
-        return c.b.build(c.objectOf(c.b.rule(c.b.seq().ref(c.string).ref(c.colon).ref(c.value))));
+        return c.b.build(c.anyObject);
     }
 
     /** The grammar of JSON texts valid against {@code schemaJson}. */
@@ -208,12 +208,15 @@ public final class JsonSchemaCompiler {
     }
 
     private int object(JsonNode s, String path) {
+        JsonNode additional = s.get("additionalProperties");
+        // llama.cpp: without properties (or required names), and with extra properties not restricted, any object
+        if (!s.has("properties") && !s.has("required") && (additional == null || additional.isBoolean() && additional.booleanValue()))
+            return anyObject;
         var properties = new LinkedHashMap<String, JsonNode>();
         s.path("properties").fields().forEachRemaining(e -> properties.put(e.getKey(), e.getValue()));
         var required = new LinkedHashSet<String>();
         s.path("required").forEach(n -> required.add(n.asText()));
         for (String name : required) properties.putIfAbsent(name, MAPPER.getNodeFactory().booleanNode(true));
-        JsonNode additional = s.get("additionalProperties");
         int additionalValue = additional == null || additional.isBoolean() && !additional.booleanValue() ? -1
                 : schema(additional, path + "/additionalProperties");
 

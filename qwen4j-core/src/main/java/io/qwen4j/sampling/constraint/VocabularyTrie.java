@@ -22,7 +22,7 @@ final class VocabularyTrie {
     final int[] nextSameBytes;   // per token id: another token with the same bytes, or -1
     final byte[][] bytes;        // per token id: its bytes, or null when it is not in the trie
 
-    private VocabularyTrie(Tokenizer tokenizer) {
+    VocabularyTrie(Tokenizer tokenizer) {
         int n = tokenizer.vocabSize();
         bytes = new byte[n][];
         int count = 0, totalBytes = 0;

@@ -171,6 +171,12 @@ class JsonSchemaCompilerTest {
         String closed = "{\"type\":\"object\",\"properties\":{\"a\":{}},\"additionalProperties\":false}";
         assertThat(accepts(closed, "{\"a\":[]}")).isTrue();
         assertThat(accepts(closed, "{\"b\":1}")).isFalse();
+        // without properties, and extra properties not restricted: any object (llama.cpp)
+        assertThat(accepts("{\"type\":\"object\"}", "{\"x\":[1],\"y\":{\"z\":null}}")).isTrue();
+        assertThat(accepts("{\"type\":\"object\",\"additionalProperties\":true}", "{\"x\":1}")).isTrue();
+        assertThat(accepts("{\"type\":\"object\",\"additionalProperties\":false}", "{\"x\":1}")).isFalse();
+        assertThat(accepts("{\"type\":\"object\",\"additionalProperties\":false}", "{}")).isTrue();
+        assertThat(accepts("{\"type\":\"object\"}", "[]")).isFalse();
         // required but not declared: any value
         assertThat(accepts("{\"type\":\"object\",\"required\":[\"z\"]}", "{\"z\":[1]}")).isTrue();
         assertThat(accepts("{\"type\":\"object\",\"required\":[\"z\"]}", "{}")).isFalse();
