@@ -1,6 +1,7 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -26,27 +27,43 @@ final class IQ4_NLMatrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             int xi = xOff + b * BLOCK;
-            ByteVector v = Blocks.load(data, blk + 2);
-            var qx = Blocks.dot(Blocks.lookup(KVALUES, Blocks.low(v)), x, xi).add(Blocks.dot(Blocks.lookup(KVALUES, Blocks.high(v)), x, xi + 16));
-            acc = qx.fma(FloatVector.broadcast(Ops.F, Blocks.half(data, blk)), acc);
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).selectFrom(KVALUES);
+            var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(KVALUES);
+            var x0 = FloatVector.fromArray(F, x, xi);
+            var x1 = FloatVector.fromArray(F, x, xi + 8);
+            var x2 = FloatVector.fromArray(F, x, xi + 16);
+            var x3 = FloatVector.fromArray(F, x, xi + 24);
+            var qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+            qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(x2, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).fma(x3, qx);
+            acc = qx.fma(FloatVector.broadcast(F, Blocks.half(data, blk)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            float d = Blocks.half(data, blk);
-            ByteVector v = Blocks.load(data, blk + 2);
-            Blocks.store(Blocks.lookup(KVALUES, Blocks.low(v)), d, dst, off + b * BLOCK);
-            Blocks.store(Blocks.lookup(KVALUES, Blocks.high(v)), d, dst, off + b * BLOCK + 16);
+            int o = off + b * BLOCK;
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).selectFrom(KVALUES);
+            var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(KVALUES);
+            var d = FloatVector.broadcast(F, Blocks.half(data, blk));
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o);
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 8);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o + 16);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 24);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -24,27 +25,31 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
         return GgmlType.Q2_K;
     }
 
-    /** Quants of bit pair j, lanes 16h .. 16h+15 of half n. */
-    private ByteVector quants(long blk, int n, int h, int j) {
-        return Blocks.bits(Blocks.load(data, blk + QS + 32 * n + 16 * h), 2 * j, 2, 0);
-    }
-
+    /** Scaled quant products and mins times sums of x accumulated apart, subtracted once. */
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
-        var mins = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(F);
+        var mins = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
             float dmin = Blocks.half(data, blk + D + 2);
             for (int n = 0; n < 2; n++) {
-                for (int j = 0; j < 4; j++) {
-                    for (int h = 0; h < 2; h++) {
+                for (int h = 0; h < 2; h++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
                         int sc = Blocks.uint8(data, blk + 8 * n + 2 * j + h);
                         int xi = xOff + b * BLOCK + 128 * n + 32 * j + 16 * h;
-                        acc = Blocks.dot(quants(blk, n, h, j), x, xi).fma(FloatVector.broadcast(Ops.F, d * (sc & 0xF)), acc);
-                        mins = Blocks.sum(x, xi).fma(FloatVector.broadcast(Ops.F, dmin * (sc >>> 4)), mins);
+                        var q = w.and((byte) 3);
+                        var x0 = FloatVector.fromArray(F, x, xi);
+                        var x1 = FloatVector.fromArray(F, x, xi + 8);
+                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
+                        acc = qx.fma(FloatVector.broadcast(F, d * (sc & 0xF)), acc);
+                        mins = x0.add(x1).fma(FloatVector.broadcast(F, dmin * (sc >>> 4)), mins);
+                        w = w.lanewise(VectorOperators.LSHR, 2);
                     }
                 }
             }
@@ -54,16 +59,24 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
             float dmin = Blocks.half(data, blk + D + 2);
             for (int n = 0; n < 2; n++) {
-                for (int j = 0; j < 4; j++) {
-                    for (int h = 0; h < 2; h++) {
+                for (int h = 0; h < 2; h++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
                         int sc = Blocks.uint8(data, blk + 8 * n + 2 * j + h);
-                        Blocks.store(quants(blk, n, h, j), d * (sc & 0xF), -(dmin * (sc >>> 4)), dst, off + b * BLOCK + 128 * n + 32 * j + 16 * h);
+                        int o = off + b * BLOCK + 128 * n + 32 * j + 16 * h;
+                        var q = w.and((byte) 3);
+                        var dl = FloatVector.broadcast(F, d * (sc & 0xF));
+                        var ml = FloatVector.broadcast(F, dmin * (sc >>> 4));
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(dl).sub(ml).intoArray(dst, o);
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).mul(dl).sub(ml).intoArray(dst, o + 8);
+                        w = w.lanewise(VectorOperators.LSHR, 2);
                     }
                 }
             }

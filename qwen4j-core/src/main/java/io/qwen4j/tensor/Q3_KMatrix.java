@@ -1,15 +1,16 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q3_K super-blocks of 256 (ggml-common.h block_q3_K): 32 bytes of high bits (hmask), 64 bytes of 2-bit low
- * parts, 12 bytes of sixteen 6-bit scales (offset 32), fp16 d; value = d*(scale-32) * (low - (high bit ? 0 : 4)).
- * In each half n of 128 elements, bit pair j of byte l (0..31) is element 32j + l, its high bit is bit 4n+j of
- * hmask[l], its scale index 8n + 2j + l/16 (dequantize_row_q3_K).
+ * parts, 12 bytes of sixteen 6-bit scales, fp16 d; value = d*(scale-32) * (low - (high bit ? 0 : 4)). In each half
+ * n of 128 elements, bit pair j of byte l (0..31) is element 32j + l, its high bit is bit 4n+j of hmask[l], its
+ * scale index 8n + 2j + l/16 (dequantize_row_q3_K).
  */
 final class Q3_KMatrix extends RowMatrix implements Matrix {
     static final int BLOCK = 256;
@@ -25,14 +26,7 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
         return GgmlType.Q3_K;
     }
 
-    /** Quants of bit pair j, lanes 16h .. 16h+15 of half n, as signed values -4 .. 3. */
-    private ByteVector quants(long blk, int n, int h, int j) {
-        ByteVector low = Blocks.bits(Blocks.load(data, blk + QS + 32 * n + 16 * h), 2 * j, 2, 0);
-        ByteVector high = Blocks.bits(Blocks.load(data, blk + 16 * h), 4 * n + j, 1, 2);
-        return low.or(high).sub((byte) 4);
-    }
-
-    /** Scale i (0..15) minus 32: low 4 bits from byte i % 8 (high nibble for i >= 8), top 2 bits from byte 8 + i % 4. */
+    /** Scale i (0..15) minus 32: low 4 bits from byte i % 8 (its high nibble for i >= 8), top 2 bits from byte 8 + i % 4. */
     private int scale(long blk, int i) {
         int low = Blocks.uint8(data, blk + SCALES + (i & 7)) >>> (i >= 8 ? 4 : 0) & 0xF;
         int high = Blocks.uint8(data, blk + SCALES + 8 + (i & 3)) >>> 2 * (i >>> 2) & 3;
@@ -41,17 +35,24 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
-            for (int n = 0; n < 2; n++) {
-                for (int j = 0; j < 4; j++) {
-                    for (int h = 0; h < 2; h++) {
+            for (int h = 0; h < 2; h++) {
+                var hm = ByteVector.fromMemorySegment(Blocks.B, data, blk + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                for (int n = 0; n < 2; n++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
                         int xi = xOff + b * BLOCK + 128 * n + 32 * j + 16 * h;
-                        float dl = d * scale(blk, 8 * n + 2 * j + h);
-                        acc = Blocks.dot(quants(blk, n, h, j), x, xi).fma(FloatVector.broadcast(Ops.F, dl), acc);
+                        var q = w.and((byte) 3).or(hm.and((byte) 1).lanewise(VectorOperators.LSHL, 2)).sub((byte) 4);
+                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
+                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
+                        acc = qx.fma(FloatVector.broadcast(F, d * scale(blk, 8 * n + 2 * j + h)), acc);
+                        w = w.lanewise(VectorOperators.LSHR, 2);
+                        hm = hm.lanewise(VectorOperators.LSHR, 1);
                     }
                 }
             }
@@ -61,15 +62,23 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
-            for (int n = 0; n < 2; n++) {
-                for (int j = 0; j < 4; j++) {
-                    for (int h = 0; h < 2; h++) {
-                        float dl = d * scale(blk, 8 * n + 2 * j + h);
-                        Blocks.store(quants(blk, n, h, j), dl, dst, off + b * BLOCK + 128 * n + 32 * j + 16 * h);
+            for (int h = 0; h < 2; h++) {
+                var hm = ByteVector.fromMemorySegment(Blocks.B, data, blk + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                for (int n = 0; n < 2; n++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
+                        int o = off + b * BLOCK + 128 * n + 32 * j + 16 * h;
+                        var q = w.and((byte) 3).or(hm.and((byte) 1).lanewise(VectorOperators.LSHL, 2)).sub((byte) 4);
+                        var dl = FloatVector.broadcast(F, d * scale(blk, 8 * n + 2 * j + h));
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(dl).intoArray(dst, o);
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).mul(dl).intoArray(dst, o + 8);
+                        w = w.lanewise(VectorOperators.LSHR, 2);
+                        hm = hm.lanewise(VectorOperators.LSHR, 1);
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -28,70 +29,107 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            acc = acc.add(dot(data, base + (long) b * BLOCK_BYTES, QS, -1, x, xOff + b * BLOCK));
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff);
     }
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
-        long base = r * rowBytes;
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            dequantize(data, base + (long) b * BLOCK_BYTES, QS, -1, dst, off + b * BLOCK);
-        }
-    }
-
-    /** The quants of sub-blocks 2g (low nibbles) or 2g+1 (high nibbles), lanes 16h .. 16h+15, with the fifth bit if qh >= 0. */
-    private static ByteVector quants(MemorySegment data, long blk, int qs, int qh, int g, int h, boolean high) {
-        ByteVector v = Blocks.load(data, blk + qs + 32 * g + 16 * h);
-        ByteVector q = high ? Blocks.high(v) : Blocks.low(v);
-        if (qh < 0) return q;
-        return q.or(Blocks.bits(Blocks.load(data, blk + qh + 16 * h), 2 * g + (high ? 1 : 0), 1, 4));
+        dequantizeRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, dst, off);
     }
 
     /**
-     * One super-block dotted with {@code x[xi .. xi+256)} as a vector of partial sums: the scaled quant products and
-     * the mins times the sums of x are accumulated apart and subtracted once.
+     * A row of {@code blocks} super-blocks from {@code base} dotted with {@code x[xOff ..)}; Q5_K passes the offset of
+     * its fifth bits as qh (-1: none). The scaled quant products and the mins times the sums of x are accumulated
+     * apart and subtracted once. Vector code is written out here, not in helpers: C2 gives up inlining in a method
+     * this large, and a vector passed across a call is boxed.
      */
-    static FloatVector dot(MemorySegment data, long blk, int qs, int qh, float[] x, int xi) {
-        float d = Blocks.half(data, blk);
-        float dmin = Blocks.half(data, blk + 2);
-        int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
-        var acc = FloatVector.zero(Ops.F);
-        var mins = FloatVector.zero(Ops.F);
-        for (int g = 0; g < 4; g++) {
-            int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
-            int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
-            var dLo = FloatVector.broadcast(Ops.F, d * (lo & 0xFF));
-            var dHi = FloatVector.broadcast(Ops.F, d * (hi & 0xFF));
-            int xg = xi + 64 * g;
-            for (int h = 0; h < 2; h++) {
-                acc = Blocks.dot(quants(data, blk, qs, qh, g, h, false), x, xg + 16 * h).fma(dLo, acc);
-                acc = Blocks.dot(quants(data, blk, qs, qh, g, h, true), x, xg + 32 + 16 * h).fma(dHi, acc);
+    static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff) {
+        var F = Ops.F;
+        var acc = FloatVector.zero(F);
+        var mins = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long blk = base + (long) b * blockBytes;
+            float d = Blocks.half(data, blk);
+            float dmin = Blocks.half(data, blk + 2);
+            int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
+            var qh0 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
+            var qh1 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
+            for (int g = 0; g < 4; g++) {
+                int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
+                int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
+                int xi = xOff + b * BLOCK + 64 * g;
+                var sumLo = FloatVector.zero(F);
+                var sumHi = FloatVector.zero(F);
+                var xLo = FloatVector.zero(F);
+                var xHi = FloatVector.zero(F);
+                for (int h = 0; h < 2; h++) {
+                    var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    var ql = v.and((byte) 0x0F);
+                    var qu = v.lanewise(VectorOperators.LSHR, 4);
+                    if (qh >= 0) { // bits 2g and 2g+1 of qh, shifted down to bits 0 and 1 by now
+                        var bits = h == 0 ? qh0 : qh1;
+                        ql = ql.or(bits.and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                        qu = qu.or(bits.and((byte) 2).lanewise(VectorOperators.LSHL, 3));
+                    }
+                    int xl = xi + 16 * h, xu = xi + 32 + 16 * h;
+                    var x0 = FloatVector.fromArray(F, x, xl);
+                    var x1 = FloatVector.fromArray(F, x, xl + 8);
+                    var x2 = FloatVector.fromArray(F, x, xu);
+                    var x3 = FloatVector.fromArray(F, x, xu + 8);
+                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 0)).fma(x0, sumLo);
+                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 1)).fma(x1, sumLo);
+                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 0)).fma(x2, sumHi);
+                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 1)).fma(x3, sumHi);
+                    xLo = xLo.add(x0).add(x1);
+                    xHi = xHi.add(x2).add(x3);
+                }
+                acc = sumLo.fma(FloatVector.broadcast(F, d * (lo & 0xFF)), acc);
+                acc = sumHi.fma(FloatVector.broadcast(F, d * (hi & 0xFF)), acc);
+                mins = xLo.fma(FloatVector.broadcast(F, dmin * (lo >>> 8)), mins);
+                mins = xHi.fma(FloatVector.broadcast(F, dmin * (hi >>> 8)), mins);
+                qh0 = qh0.lanewise(VectorOperators.LSHR, 2);
+                qh1 = qh1.lanewise(VectorOperators.LSHR, 2);
             }
-            var sumLo = Blocks.sum(x, xg).add(Blocks.sum(x, xg + 16));
-            var sumHi = Blocks.sum(x, xg + 32).add(Blocks.sum(x, xg + 48));
-            mins = sumLo.fma(FloatVector.broadcast(Ops.F, dmin * (lo >>> 8)), mins);
-            mins = sumHi.fma(FloatVector.broadcast(Ops.F, dmin * (hi >>> 8)), mins);
         }
-        return acc.sub(mins);
+        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
     }
 
-    static void dequantize(MemorySegment data, long blk, int qs, int qh, float[] dst, int off) {
+    /** A row of super-blocks into {@code dst[off ..)}: {@code d*scale * q - dmin*min}, multiply then subtract, as ggml rounds. */
+    static void dequantizeRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] dst, int rowOff) {
+        for (int b = 0; b < blocks; b++) dequantize(data, base + (long) b * blockBytes, qs, qh, dst, rowOff + b * BLOCK);
+    }
+
+    private static void dequantize(MemorySegment data, long blk, int qs, int qh, float[] dst, int off) {
+        var F = Ops.F;
         float d = Blocks.half(data, blk);
         float dmin = Blocks.half(data, blk + 2);
         int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
+        var qh0 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
+        var qh1 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
         for (int g = 0; g < 4; g++) {
             int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
             int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
-            int o = off + 64 * g;
+            var dLo = FloatVector.broadcast(F, d * (lo & 0xFF));
+            var dHi = FloatVector.broadcast(F, d * (hi & 0xFF));
+            var mLo = FloatVector.broadcast(F, dmin * (lo >>> 8));
+            var mHi = FloatVector.broadcast(F, dmin * (hi >>> 8));
             for (int h = 0; h < 2; h++) {
-                Blocks.store(quants(data, blk, qs, qh, g, h, false), d * (lo & 0xFF), -(dmin * (lo >>> 8)), dst, o + 16 * h);
-                Blocks.store(quants(data, blk, qs, qh, g, h, true), d * (hi & 0xFF), -(dmin * (hi >>> 8)), dst, o + 32 + 16 * h);
+                var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                var ql = v.and((byte) 0x0F);
+                var qu = v.lanewise(VectorOperators.LSHR, 4);
+                if (qh >= 0) { // bits 2g and 2g+1 of qh, shifted down to bits 0 and 1 by now
+                    var bits = h == 0 ? qh0 : qh1;
+                    ql = ql.or(bits.and((byte) 1).lanewise(VectorOperators.LSHL, 4));
+                    qu = qu.or(bits.and((byte) 2).lanewise(VectorOperators.LSHL, 3));
+                }
+                int ol = off + 64 * g + 16 * h, ou = ol + 32;
+                ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 0)).mul(dLo).sub(mLo).intoArray(dst, ol);
+                ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 1)).mul(dLo).sub(mLo).intoArray(dst, ol + 8);
+                ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 0)).mul(dHi).sub(mHi).intoArray(dst, ou);
+                ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 1)).mul(dHi).sub(mHi).intoArray(dst, ou + 8);
             }
+            qh0 = qh0.lanewise(VectorOperators.LSHR, 2);
+            qh1 = qh1.lanewise(VectorOperators.LSHR, 2);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -22,35 +23,49 @@ final class Q5_1Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q5_1;
     }
 
-    /** Elements 16h .. 16h+15 as values 0 .. 31. */
-    private ByteVector quants(long blk, int h) {
-        ByteVector v = Blocks.load(data, blk + 8);
-        return (h == 0 ? Blocks.low(v) : Blocks.high(v)).or(Blocks.fifthBits(Blocks.load(data, blk + 4), h));
-    }
-
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             int xi = xOff + b * BLOCK;
-            var qx = Blocks.dot(quants(blk, 0), x, xi).add(Blocks.dot(quants(blk, 1), x, xi + 16));
-            acc = qx.fma(FloatVector.broadcast(Ops.F, Blocks.half(data, blk)), acc);
-            acc = Blocks.sum(x, xi).add(Blocks.sum(x, xi + 16)).fma(FloatVector.broadcast(Ops.F, Blocks.half(data, blk + 2)), acc);
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 8, ByteOrder.LITTLE_ENDIAN);
+            var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 4, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0)));
+            var hi = v.lanewise(VectorOperators.LSHR, 4).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0)));
+            var x0 = FloatVector.fromArray(F, x, xi);
+            var x1 = FloatVector.fromArray(F, x, xi + 8);
+            var x2 = FloatVector.fromArray(F, x, xi + 16);
+            var x3 = FloatVector.fromArray(F, x, xi + 24);
+            var qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+            qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(x2, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).fma(x3, qx);
+            acc = qx.fma(FloatVector.broadcast(F, Blocks.half(data, blk)), acc);
+            acc = x0.add(x1).add(x2.add(x3)).fma(FloatVector.broadcast(F, Blocks.half(data, blk + 2)), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            float d = Blocks.half(data, blk);
-            float m = Blocks.half(data, blk + 2);
-            Blocks.store(quants(blk, 0), d, m, dst, off + b * BLOCK);
-            Blocks.store(quants(blk, 1), d, m, dst, off + b * BLOCK + 16);
+            int o = off + b * BLOCK;
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 8, ByteOrder.LITTLE_ENDIAN);
+            var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 4, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0)));
+            var hi = v.lanewise(VectorOperators.LSHR, 4).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0)));
+            var d = FloatVector.broadcast(F, Blocks.half(data, blk));
+            var m = FloatVector.broadcast(F, Blocks.half(data, blk + 2));
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(d).add(m).intoArray(dst, o);
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(d).add(m).intoArray(dst, o + 8);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).mul(d).add(m).intoArray(dst, o + 16);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).mul(d).add(m).intoArray(dst, o + 24);
         }
     }
 }

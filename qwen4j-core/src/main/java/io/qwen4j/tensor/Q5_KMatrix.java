@@ -1,8 +1,6 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Q5_K super-blocks of 256 (ggml-common.h block_q5_K): Q4_K's d, dmin and scales, then 32 bytes of fifth bits
@@ -25,19 +23,11 @@ final class Q5_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            acc = acc.add(Q4_KMatrix.dot(data, base + (long) b * BLOCK_BYTES, QS, QH, x, xOff + b * BLOCK));
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return Q4_KMatrix.dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, QH, x, xOff);
     }
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
-        long base = r * rowBytes;
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            Q4_KMatrix.dequantize(data, base + (long) b * BLOCK_BYTES, QS, QH, dst, off + b * BLOCK);
-        }
+        Q4_KMatrix.dequantizeRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, QH, dst, off);
     }
 }

@@ -1,6 +1,7 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -24,30 +25,32 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
         return GgmlType.Q6_K;
     }
 
-    /** Quants k (0..3: elements +0, +32, +64, +96) of lanes 16h .. 16h+15 in half n, as signed values q - 32. */
-    private ByteVector quants(long blk, int n, int h, int k) {
-        ByteVector ql = Blocks.load(data, blk + 64 * n + 32 * (k & 1) + 16 * h);
-        ByteVector qh = Blocks.load(data, blk + QH + 32 * n + 16 * h);
-        return (k < 2 ? Blocks.low(ql) : Blocks.high(ql)).or(Blocks.bits(qh, 2 * k, 2, 4)).sub((byte) 32);
-    }
-
-    /** The int8 scale of quants k, lanes 16h.., half n. */
-    private int scale(long blk, int n, int h, int k) {
-        return data.get(java.lang.foreign.ValueLayout.JAVA_BYTE, blk + SCALES + 8 * n + h + 2 * k);
-    }
-
+    /**
+     * Lanes 16h .. 16h+15 of half n: quants k = 0..3 (elements +0, +32, +64, +96) come from the low nibbles of ql,
+     * ql+32, then their high nibbles, with bit pair k of qh on top; the bit pair is shifted down as k advances.
+     */
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
             for (int n = 0; n < 2; n++) {
                 for (int h = 0; h < 2; h++) {
+                    var qa = ByteVector.fromMemorySegment(Blocks.B, data, blk + 64 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    var qb = ByteVector.fromMemorySegment(Blocks.B, data, blk + 64 * n + 32 + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + QH + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     for (int k = 0; k < 4; k++) {
+                        var ql = (k & 1) == 0 ? qa : qb;
+                        var q = (k < 2 ? ql.and((byte) 0x0F) : ql.lanewise(VectorOperators.LSHR, 4))
+                                .or(qh.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
                         int xi = xOff + b * BLOCK + 128 * n + 32 * k + 16 * h;
-                        acc = Blocks.dot(quants(blk, n, h, k), x, xi).fma(FloatVector.broadcast(Ops.F, d * scale(blk, n, h, k)), acc);
+                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
+                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
+                        acc = qx.fma(FloatVector.broadcast(F, d * Blocks.int8(data, blk + SCALES + 8 * n + h + 2 * k)), acc);
+                        qh = qh.lanewise(VectorOperators.LSHR, 2);
                     }
                 }
             }
@@ -57,14 +60,25 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
             for (int n = 0; n < 2; n++) {
                 for (int h = 0; h < 2; h++) {
+                    var qa = ByteVector.fromMemorySegment(Blocks.B, data, blk + 64 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    var qb = ByteVector.fromMemorySegment(Blocks.B, data, blk + 64 * n + 32 + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + QH + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     for (int k = 0; k < 4; k++) {
-                        Blocks.store(quants(blk, n, h, k), d * scale(blk, n, h, k), dst, off + b * BLOCK + 128 * n + 32 * k + 16 * h);
+                        var ql = (k & 1) == 0 ? qa : qb;
+                        var q = (k < 2 ? ql.and((byte) 0x0F) : ql.lanewise(VectorOperators.LSHR, 4))
+                                .or(qh.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+                        int o = off + b * BLOCK + 128 * n + 32 * k + 16 * h;
+                        var dl = FloatVector.broadcast(F, d * Blocks.int8(data, blk + SCALES + 8 * n + h + 2 * k));
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(dl).intoArray(dst, o);
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).mul(dl).intoArray(dst, o + 8);
+                        qh = qh.lanewise(VectorOperators.LSHR, 2);
                     }
                 }
             }
