@@ -8,11 +8,14 @@
 #
 # Then, for each case in cases-llama-quantized.tsv, it writes the F32 model, quantizes it with llama.cpp's
 # llama-quantize (types we cannot write ourselves) and stores the quantized <name>.gguf with its golden logits
-# (the test reads that file as is: llama-quantize is not part of our build).
+# (the test reads that file as is: llama-quantize is not part of our build), plus <name>.dequantized.*.f32:
+# llama.cpp's logits on the same file with every tensor dequantized to F32 by gguf-py (scripts/dequantize-gguf.py),
+# which an exact float32 engine must match closely (llama.cpp on the quantized file rounds its activations).
 #
 # Needs llama.cpp's `llama_logits` tool (a small dumper on libllama: one llama_decode for batch, one per token
-# for step) and `llama-quantize`:
-#   LLAMA_LOGITS=/path/to/llama_logits LLAMA_QUANTIZE=/path/to/llama-quantize scripts/make-conformance-golden.sh [generated|quantized]
+# for step), `llama-quantize` and a llama.cpp source tree (gguf-py, with python3 and numpy):
+#   LLAMA_LOGITS=/path/to/llama_logits LLAMA_QUANTIZE=/path/to/llama-quantize LLAMA_CPP_SRC=/path/to/llama.cpp \
+#     scripts/make-conformance-golden.sh [generated|quantized]
 # (an argument limits the run to one of the two case files).
 # On CPUs whose AMX tile instructions fault (some virtual machines), llama_logits must be built with
 # `use_extra_bufts = false` in its model params, or batch mode dies with SIGILL in ggml's AMX matmul.
@@ -20,6 +23,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LL="${LLAMA_LOGITS:-$HOME/.cache/llamacpp-peer/bin/llama_logits}"
 LQ="${LLAMA_QUANTIZE:-$HOME/.cache/llamacpp-peer/llama.cpp-src/build/bin/llama-quantize}"
+export LLAMA_CPP_SRC="${LLAMA_CPP_SRC:-$HOME/.cache/llamacpp-peer/llama.cpp-src}"
 [ -x "$LL" ] || { echo "set LLAMA_LOGITS to llama.cpp's llama_logits binary" >&2; exit 1; }
 [ -x "$LQ" ] || { echo "set LLAMA_QUANTIZE to llama.cpp's llama-quantize binary" >&2; exit 1; }
 OUT="$ROOT/qwen4j-core/src/test/resources/conformance"
@@ -52,4 +56,6 @@ done
   n=${#args[@]}
   "$LQ" "${args[@]:0:n-1}" "$WORK/$name.f32.gguf" "$OUT/$name.gguf" "${args[n-1]}" >/dev/null 2>&1
   golden "$OUT/$name.gguf" "$name" "$tokens"
+  python3 "$ROOT/scripts/dequantize-gguf.py" "$OUT/$name.gguf" "$WORK/$name.dequantized.gguf"
+  golden "$WORK/$name.dequantized.gguf" "$name.dequantized" "$tokens"
 done

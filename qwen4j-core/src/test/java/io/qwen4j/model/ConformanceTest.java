@@ -30,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * per-tensor mix, Q4_1, Q5_0, Q5_1, IQ4_NL, IQ4_XS, MXFP4; golden files: scripts/make-conformance-golden.sh).
  * F32 files must agree to 1e-4; quantized ones by cosine > 0.999 per row and the same argmax wherever
  * llama.cpp's top two logits are more than 0.05 apart (llama.cpp rounds activations to 8 bits or F16 there).
+ * The llama-quantized files must also agree to 1e-4 with llama.cpp run on them dequantized to F32.
  */
 class ConformanceTest {
     private static final String DIR = "/conformance/";
@@ -105,6 +106,8 @@ class ConformanceTest {
             assertThat(present).as("tensor types of " + c.name()).containsAll(c.types());
         }
         compare(file, c.name(), c.vocab(), c.tokens(), mode, false);
+        // llama.cpp on the file dequantized to F32 by gguf-py: the same weights without its activation rounding
+        compare(file, c.name() + ".dequantized", c.vocab(), c.tokens(), mode, true);
     }
 
     private static void compare(Path file, String name, int vocab, int[] tokens, Logits.Mode mode, boolean exact) throws Exception {
