@@ -33,6 +33,10 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
         return (low | high << 4) - 32;
     }
 
+    /**
+     * The 2-bit parts are shifted as 16-bit lanes (AVX2 has no byte shifts; the bits that cross into a byte are
+     * masked off), the high bit is tested in place: no vector is carried from one step to the next.
+     */
     @Override
     float dotRow(int r, float[] x, int xOff) {
         var F = Ops.F;
@@ -47,12 +51,11 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
                     var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     for (int j = 0; j < 4; j++) {
                         int xi = xOff + b * BLOCK + 128 * n + 32 * j + 16 * h;
-                        var q = w.and((byte) 3).or(hm.and((byte) 1).lanewise(VectorOperators.LSHL, 2)).sub((byte) 4);
+                        var q = w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
+                                .sub(ByteVector.zero(Blocks.B).blend((byte) 4, hm.and((byte) (1 << 4 * n + j)).compare(VectorOperators.EQ, 0)));
                         var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
                         qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
                         acc = qx.fma(FloatVector.broadcast(F, d * scale(blk, 8 * n + 2 * j + h)), acc);
-                        w = w.lanewise(VectorOperators.LSHR, 2);
-                        hm = hm.lanewise(VectorOperators.LSHR, 1);
                     }
                 }
             }
@@ -73,12 +76,11 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
                     var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     for (int j = 0; j < 4; j++) {
                         int o = off + b * BLOCK + 128 * n + 32 * j + 16 * h;
-                        var q = w.and((byte) 3).or(hm.and((byte) 1).lanewise(VectorOperators.LSHL, 2)).sub((byte) 4);
+                        var q = w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
+                                .sub(ByteVector.zero(Blocks.B).blend((byte) 4, hm.and((byte) (1 << 4 * n + j)).compare(VectorOperators.EQ, 0)));
                         var dl = FloatVector.broadcast(F, d * scale(blk, 8 * n + 2 * j + h));
                         ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(dl).intoArray(dst, o);
                         ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).mul(dl).intoArray(dst, o + 8);
-                        w = w.lanewise(VectorOperators.LSHR, 2);
-                        hm = hm.lanewise(VectorOperators.LSHR, 1);
                     }
                 }
             }

@@ -52,8 +52,6 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
             float d = Blocks.half(data, blk);
             float dmin = Blocks.half(data, blk + 2);
             int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
-            var qh0 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
-            var qh1 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
             for (int g = 0; g < 4; g++) {
                 int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
                 int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
@@ -66,10 +64,10 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
                     var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     var ql = v.and((byte) 0x0F);
                     var qu = v.lanewise(VectorOperators.LSHR, 4);
-                    if (qh >= 0) { // bits 2g and 2g+1 of qh, shifted down to bits 0 and 1 by now
-                        var bits = h == 0 ? qh0 : qh1;
-                        ql = ql.or(bits.and((byte) 1).lanewise(VectorOperators.LSHL, 4));
-                        qu = qu.or(bits.and((byte) 2).lanewise(VectorOperators.LSHL, 3));
+                    if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
+                        var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                        ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));
+                        qu = qu.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (2 << 2 * g)).compare(VectorOperators.NE, 0)));
                     }
                     int xl = xi + 16 * h, xu = xi + 32 + 16 * h;
                     var x0 = FloatVector.fromArray(F, x, xl);
@@ -87,8 +85,6 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
                 acc = sumHi.fma(FloatVector.broadcast(F, d * (hi & 0xFF)), acc);
                 mins = xLo.fma(FloatVector.broadcast(F, dmin * (lo >>> 8)), mins);
                 mins = xHi.fma(FloatVector.broadcast(F, dmin * (hi >>> 8)), mins);
-                qh0 = qh0.lanewise(VectorOperators.LSHR, 2);
-                qh1 = qh1.lanewise(VectorOperators.LSHR, 2);
             }
         }
         return acc.sub(mins).reduceLanes(VectorOperators.ADD);
@@ -104,8 +100,6 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
         float d = Blocks.half(data, blk);
         float dmin = Blocks.half(data, blk + 2);
         int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
-        var qh0 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
-        var qh1 = qh >= 0 ? ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16, ByteOrder.LITTLE_ENDIAN) : ByteVector.zero(Blocks.B);
         for (int g = 0; g < 4; g++) {
             int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
             int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
@@ -117,10 +111,10 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
                 var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
                 var ql = v.and((byte) 0x0F);
                 var qu = v.lanewise(VectorOperators.LSHR, 4);
-                if (qh >= 0) { // bits 2g and 2g+1 of qh, shifted down to bits 0 and 1 by now
-                    var bits = h == 0 ? qh0 : qh1;
-                    ql = ql.or(bits.and((byte) 1).lanewise(VectorOperators.LSHL, 4));
-                    qu = qu.or(bits.and((byte) 2).lanewise(VectorOperators.LSHL, 3));
+                if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
+                    var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));
+                    qu = qu.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (2 << 2 * g)).compare(VectorOperators.NE, 0)));
                 }
                 int ol = off + 64 * g + 16 * h, ou = ol + 32;
                 ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 0)).mul(dLo).sub(mLo).intoArray(dst, ol);
@@ -128,8 +122,7 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
                 ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 0)).mul(dHi).sub(mHi).intoArray(dst, ou);
                 ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 1)).mul(dHi).sub(mHi).intoArray(dst, ou + 8);
             }
-            qh0 = qh0.lanewise(VectorOperators.LSHR, 2);
-            qh1 = qh1.lanewise(VectorOperators.LSHR, 2);
+
         }
     }
 }
