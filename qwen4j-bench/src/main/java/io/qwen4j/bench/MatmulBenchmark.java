@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class MatmulBenchmark {
-    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @Param({"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "IQ4_NL", "IQ4_XS", "MXFP4"})
     public String type;
 
     @Param({"1", "64"})
@@ -59,7 +59,7 @@ public class MatmulBenchmark {
         float[] w = new float[ROWS * COLS];
         for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian() * 0.05f;
         GgmlType t = GgmlType.valueOf(type);
-        byte[] bytes = Quantizer.quantize(t, w);
+        byte[] bytes = encodable(t) ? Quantizer.quantize(t, w) : randomBlocks(t, rng);
         arena = Arena.ofShared();
         MemorySegment seg = arena.allocate(bytes.length, 64);
         MemorySegment.copy(bytes, 0, seg, ValueLayout.JAVA_BYTE, 0, bytes.length);
@@ -68,6 +68,23 @@ public class MatmulBenchmark {
         x = new float[batch * COLS];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
         y = new float[batch * ROWS];
+    }
+
+    private static boolean encodable(GgmlType t) {
+        return switch (t) {
+            case F32, F16, BF16, Q8_0, Q4_0 -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Types Quantizer cannot encode get random bytes below 0x3c: every fp16 scale is then a small finite number and
+     * every E8M0 scale a small power of two, so no value is infinite or NaN; decoding speed does not depend on the bits.
+     */
+    private static byte[] randomBlocks(GgmlType t, SplittableRandom rng) {
+        byte[] bytes = new byte[(int) t.bytesFor((long) ROWS * COLS)];
+        for (int i = 0; i < bytes.length; i++) bytes[i] = (byte) rng.nextInt(0x3c);
+        return bytes;
     }
 
     @TearDown(Level.Trial)

@@ -9,9 +9,13 @@ import java.util.Set;
  * {@code r * type.bytesFor(cols)}), read in place from a memory-mapped file. One implementation per quant type,
  * chosen once at load time; each dequantizes its blocks in registers as it reads them.
  */
-public sealed interface Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix {
+public sealed interface Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix,
+        Q4_1Matrix, Q5_0Matrix, Q5_1Matrix, Q2_KMatrix, Q3_KMatrix, Q4_KMatrix, Q5_KMatrix, Q6_KMatrix,
+        IQ4_NLMatrix, IQ4_XSMatrix, MXFP4Matrix {
 
-    Set<GgmlType> SUPPORTED = EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+    Set<GgmlType> SUPPORTED = EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+            GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
+            GgmlType.Q6_K, GgmlType.IQ4_NL, GgmlType.IQ4_XS, GgmlType.MXFP4);
 
     GgmlType type();
 
@@ -45,6 +49,17 @@ public sealed interface Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Mat
             case BF16 -> new BF16Matrix(data, rows, cols);
             case Q8_0 -> new Q8_0Matrix(data, rows, cols);
             case Q4_0 -> new Q4_0Matrix(data, rows, cols);
+            case Q4_1 -> new Q4_1Matrix(data, rows, cols);
+            case Q5_0 -> new Q5_0Matrix(data, rows, cols);
+            case Q5_1 -> new Q5_1Matrix(data, rows, cols);
+            case Q2_K -> new Q2_KMatrix(data, rows, cols);
+            case Q3_K -> new Q3_KMatrix(data, rows, cols);
+            case Q4_K -> new Q4_KMatrix(data, rows, cols);
+            case Q5_K -> new Q5_KMatrix(data, rows, cols);
+            case Q6_K -> new Q6_KMatrix(data, rows, cols);
+            case IQ4_NL -> new IQ4_NLMatrix(data, rows, cols);
+            case IQ4_XS -> new IQ4_XSMatrix(data, rows, cols);
+            case MXFP4 -> new MXFP4Matrix(data, rows, cols);
             default -> throw new AssertionError(type);
         };
     }

@@ -142,8 +142,12 @@ public final class Quantizer {
         float[] out = new float[n];
         switch (type) {
             case F32 -> MemorySegment.copy(data, F32, 0, out, 0, n);
-            case F16, BF16, Q8_0, Q4_0 -> Matrix.of(type, data.asSlice(0, need), 1, n).dequantizeRow(0, out, 0);
-            default -> throw new IllegalArgumentException("cannot dequantize " + type + " (supported: F32, F16, BF16, Q8_0, Q4_0)");
+            default -> {
+                if (!Matrix.SUPPORTED.contains(type)) {
+                    throw new IllegalArgumentException("cannot dequantize " + type + " (supported: " + Matrix.SUPPORTED + ")");
+                }
+                Matrix.of(type, data.asSlice(0, need), 1, n).dequantizeRow(0, out, 0);
+            }
         }
         return out;
     }

@@ -9,7 +9,9 @@ import jdk.incubator.vector.VectorOperators;
  * dot product of one stored row with a float vector (decode), and a row decoder (prompt processing: the row is
  * decoded once into a per-thread buffer and then multiplied with every batch row).
  */
-abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix {
+abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix,
+        Q4_1Matrix, Q5_0Matrix, Q5_1Matrix, Q2_KMatrix, Q3_KMatrix, Q4_KMatrix, Q5_KMatrix, Q6_KMatrix,
+        IQ4_NLMatrix, IQ4_XSMatrix, MXFP4Matrix {
     /** Below this many multiply-adds a matmul runs on the calling thread: the hand-off would cost more. */
     private static final long PARALLEL_THRESHOLD = 1 << 15;
     private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);

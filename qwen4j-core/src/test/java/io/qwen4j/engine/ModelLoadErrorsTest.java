@@ -50,12 +50,12 @@ class ModelLoadErrorsTest {
 
     @Test
     void unsupportedTensorTypeIsNamed() throws Exception {
-        Path p = variant("q4k", (f, w) -> {
-            // Q4_K blocks are 256 wide: a [256 x 384] embedding stands in for a K-quant file.
+        Path p = variant("iq2xxs", (f, w) -> {
+            // IQ2_XXS blocks are 256 wide: a [256 x 384] embedding stands in for such a file.
             w.putUInt32("qwen3.embedding_length", 256);
-            w.addTensor("token_embd.weight", GgmlType.Q4_K, new long[] {256, 384}, new byte[(int) GgmlType.Q4_K.bytesFor(256 * 384)]);
+            w.addTensor("token_embd.weight", GgmlType.IQ2_XXS, new long[] {256, 384}, new byte[(int) GgmlType.IQ2_XXS.bytesFor(256 * 384)]);
         }, "token_embd.weight");
-        assertThatThrownBy(() -> Model.open(p)).hasMessageContaining("token_embd.weight").hasMessageContaining("Q4_K is not supported");
+        assertThatThrownBy(() -> Model.open(p)).hasMessageContaining("token_embd.weight").hasMessageContaining("IQ2_XXS is not supported");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.qwen4j.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qwen4j.engine.Model;
+import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufTensorInfo;
 import io.qwen4j.model.synthetic.RandomModelSpecs;
 import io.qwen4j.model.synthetic.RandomModelWriter;
 import io.qwen4j.tensor.GgmlType;
@@ -14,7 +16,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,10 +27,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Our logits against llama.cpp's on generated models of every architecture, tied and untied, head dims 32/64/128,
- * GQA ratios 1/2/8, every supported type (golden files: scripts/make-conformance-golden.sh); the hybrids' Q8_0 cases
- * against an exact float64 pass instead (see cases.tsv).
+ * GQA ratios 1/2/8, every type we write (the hybrids' Q8_0 cases against an exact float64 pass instead, see
+ * cases.tsv), and on files llama-quantize made from such models (K-quants, Q4_K_M's per-tensor mix, Q4_1, Q5_0,
+ * Q5_1, IQ4_NL, IQ4_XS, MXFP4; golden files: scripts/make-conformance-golden.sh).
  * F32 files must agree to 1e-4; quantized ones by cosine > 0.999 per row and the same argmax wherever
  * llama.cpp's top two logits are more than 0.05 apart (llama.cpp rounds activations to 8 bits or F16 there).
+ * The llama-quantized files must also agree to 1e-4 with llama.cpp run on them dequantized to F32.
  */
 class ConformanceTest {
     private static final String DIR = "/conformance/";
@@ -61,19 +67,58 @@ class ConformanceTest {
                 .as("the generated model must be the file llama.cpp saw; if the generator changed on purpose, "
                         + "rerun scripts/make-conformance-golden.sh")
                 .isEqualTo(resource(c.name() + ".sha256").strip());
+        String golden = c.exact() ? c.name() + ".exact" : c.name() + "." + mode.name().toLowerCase();
+        compare(file, golden, c.name(), c.spec().vocab(), c.tokens(), mode, c.spec().type() == GgmlType.F32 || c.exact());
+    }
 
-        float[] expected = floats(c.name() + "." + (c.exact() ? "exact" : mode.name().toLowerCase()) + ".f32");
+    record QuantizedCase(String name, int vocab, Set<GgmlType> types, int[] tokens) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> llamaQuantizedCases() throws IOException {
+        var out = new ArrayList<Arguments>();
+        for (String line : resource("cases-llama-quantized.tsv").split("\n")) {
+            if (line.isBlank() || line.startsWith("#")) continue;
+            String[] f = line.split("\t");
+            var types = EnumSet.noneOf(GgmlType.class);
+            for (String t : f[13].split(",")) types.add(GgmlType.valueOf(t));
+            int[] tokens = Arrays.stream(f[14].split(",")).mapToInt(Integer::parseInt).toArray();
+            var c = new QuantizedCase(f[0], Integer.parseInt(f[8]), types, tokens);
+            for (var mode : Logits.Mode.values()) out.add(Arguments.of(c, mode));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("llamaQuantizedCases")
+    void logitsOfLlamaQuantizedFilesAgreeWithLlamaCpp(QuantizedCase c, Logits.Mode mode, @TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve(c.name() + ".gguf");
+        Files.write(file, bytes(c.name() + ".gguf"));
+        try (var gguf = GgufFile.open(file)) {
+            var present = gguf.tensors().stream().map(GgufTensorInfo::type).collect(java.util.stream.Collectors.toSet());
+            assertThat(present).as("tensor types of " + c.name()).containsAll(c.types());
+        }
+        compare(file, c.name() + "." + mode.name().toLowerCase(), c.name(), c.vocab(), c.tokens(), mode, false);
+        // llama.cpp on the file dequantized to F32 by gguf-py: the same weights without its activation rounding
+        compare(file, c.name() + ".dequantized." + mode.name().toLowerCase(), c.name(), c.vocab(), c.tokens(), mode, true);
+    }
+
+    /** Compares with the golden {@code golden.f32}; {@code exact}: the F32 bar, otherwise cosine and argmax. */
+    private static void compare(Path file, String golden, String name, int vocab, int[] tokens, Logits.Mode mode, boolean exact) throws Exception {
+        float[] expected = floats(golden + ".f32");
         float[] actual;
         try (var model = Model.open(file, new Model.Options(2, 0))) {
-            actual = Logits.compute(model.languageModel(), c.tokens(), mode);
+            actual = Logits.compute(model.languageModel(), tokens, mode);
         }
         assertThat(actual).hasSameSizeAs(expected);
-        int vocab = c.spec().vocab();
-        for (int row = 0; row < c.tokens().length; row++) {
+        for (int row = 0; row < tokens.length; row++) {
             float[] a = Arrays.copyOfRange(actual, row * vocab, (row + 1) * vocab);
             float[] e = Arrays.copyOfRange(expected, row * vocab, (row + 1) * vocab);
-            String where = c.name() + " " + mode + " row " + row;
-            if (c.spec().type() == GgmlType.F32 || c.exact()) {
+            String where = name + " " + mode + " row " + row;
+            if (exact) {
                 assertThat(maxAbsDiff(a, e)).as(where + ": max |diff|").isLessThan(1e-4);
             } else {
                 assertThat(cosine(a, e)).as(where + ": cosine").isGreaterThan(0.999);

@@ -26,7 +26,8 @@ class MatrixReferenceTest {
     static Stream<Arguments> cases() {
         var out = Stream.<Arguments>builder();
         for (GgmlType t : Matrix.SUPPORTED) {
-            for (int[] shape : new int[][] {{1, 32}, {7, 64}, {37, 96}, {300, 160}, {5, 4096}}) {
+            for (int[] shape : new int[][] {{1, 32}, {7, 64}, {37, 96}, {300, 160}, {5, 4096}, {3, 256}, {37, 512}, {130, 768}}) {
+                if (shape[1] % t.blockSize != 0) continue;
                 for (int batch : new int[] {1, 3, 17, 70}) {
                     out.add(Arguments.of(t, shape[0], shape[1], batch));
                 }
@@ -35,13 +36,24 @@ class MatrixReferenceTest {
         return out.build();
     }
 
+    /** The types Quantizer encodes; the others are tested on ggml-made blocks (DequantizeGgmlIdentityTest's vectors). */
+    private static final java.util.Set<GgmlType> QUANTIZABLE = java.util.EnumSet.of(GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0);
+
+    /** {@code elements} worth of the type's test-vector blocks, repeated as often as needed. */
+    private static byte[] ggmlBlocks(GgmlType type, int elements) {
+        byte[] blocks = DequantizeGgmlIdentityTest.blocks(type);
+        byte[] out = new byte[(int) type.bytesFor(elements)];
+        for (int i = 0; i < out.length; i += blocks.length) System.arraycopy(blocks, 0, out, i, Math.min(blocks.length, out.length - i));
+        return out;
+    }
+
     @ParameterizedTest(name = "{0} {1}x{2} batch {3}")
     @MethodSource("cases")
     void matmulMatchesTheReference(GgmlType type, int rows, int cols, int batch) {
         var rng = new SplittableRandom(rows * 31L + cols * 7L + batch);
         float[] w = new float[rows * cols];
         for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
-        MemorySegment data = MemorySegment.ofArray(Quantizer.quantize(type, w));
+        MemorySegment data = MemorySegment.ofArray(QUANTIZABLE.contains(type) ? Quantizer.quantize(type, w) : ggmlBlocks(type, rows * cols));
         float[] exact = Quantizer.dequantize(type, data, w.length);
         float[] x = new float[batch * cols];
         for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
@@ -70,8 +82,8 @@ class MatrixReferenceTest {
 
     @Test
     void rejectsUnsupportedTypesAndWrongSizes() {
-        assertThatThrownBy(() -> Matrix.of(GgmlType.Q4_K, MemorySegment.ofArray(new byte[144]), 1, 256))
-                .hasMessageContaining("Q4_K is not supported").hasMessageContaining("Q8_0");
+        assertThatThrownBy(() -> Matrix.of(GgmlType.IQ2_XXS, MemorySegment.ofArray(new byte[66]), 1, 256))
+                .hasMessageContaining("IQ2_XXS is not supported").hasMessageContaining("Q4_K");
         assertThatThrownBy(() -> Matrix.of(GgmlType.Q8_0, MemorySegment.ofArray(new byte[33]), 1, 32))
                 .hasMessageContaining("needs 34 bytes, got 33");
         assertThatThrownBy(() -> Matrix.of(GgmlType.Q4_0, MemorySegment.ofArray(new byte[18]), 1, 31))

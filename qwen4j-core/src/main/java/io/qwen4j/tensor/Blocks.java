@@ -1,0 +1,73 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * What the block-quantized types share. Every ggml layout stores its quants so that 16 consecutive bytes hold
+ * (parts of) 16 consecutive elements, so each kernel loads 16 bytes, rebuilds 16 small integers in byte lanes
+ * (nibbles, bit planes, table look-ups) and only then widens them to two 8-lane float vectors.
+ *
+ * <p>The kernels write their vector code out instead of calling vector helpers: in methods that large C2 stops
+ * inlining small callees, and a vector passed across a call is boxed (an allocation per block). Byte shifts are
+ * by constants for the same reason: a variable byte shift falls back to Java code on AVX2. Only scalar helpers
+ * live here.
+ */
+final class Blocks {
+    private Blocks() {}
+
+    static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    static float half(MemorySegment data, long offset) {
+        return Float.float16ToFloat(data.get(F16Matrix.LE, offset));
+    }
+
+    static int int32(MemorySegment data, long offset) {
+        return data.get(INT_LE, offset);
+    }
+
+    static int uint8(MemorySegment data, long offset) {
+        return data.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
+    }
+
+    static int int8(MemorySegment data, long offset) {
+        return data.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    /** A 16-entry table of signed bytes (the IQ4_NL and MXFP4 code books), indexed by nibbles with selectFrom. */
+    static ByteVector table(int... values) {
+        byte[] b = new byte[16];
+        for (int i = 0; i < 16; i++) b[i] = (byte) values[i];
+        return ByteVector.fromArray(B, b, 0);
+    }
+
+    /**
+     * Q5_0 / Q5_1 fifth bits: with the block's 32-bit qh word in lanes 0..3, {@code qh.rearrange(FIFTH_BITS_LOW)
+     * .and(BIT_OF_LANE)} is nonzero in lane j exactly when bit j is set (elements 0..15), with FIFTH_BITS_HIGH when
+     * bit 16 + j is (elements 16..31).
+     */
+    static final VectorShuffle<Byte> FIFTH_BITS_LOW = VectorShuffle.fromValues(B, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+    static final VectorShuffle<Byte> FIFTH_BITS_HIGH = VectorShuffle.fromValues(B, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+    static final ByteVector BIT_OF_LANE =
+            ByteVector.fromArray(B, new byte[] {1, 2, 4, 8, 16, 32, 64, (byte) 128, 1, 2, 4, 8, 16, 32, 64, (byte) 128}, 0);
+
+    /**
+     * get_scale_min_k4 (ggml-quants.c): the j-th (0..7) 6-bit scale and min of a Q4_K / Q5_K super-block, from its
+     * 12 scale bytes read as three little-endian ints; returns {@code scale | min << 8}.
+     */
+    static int scaleMinK4(int q0, int q4, int q8, int j) {
+        if (j < 4) {
+            int s = 8 * j;
+            return (q0 >>> s & 63) | (q4 >>> s & 63) << 8;
+        }
+        int s = 8 * (j - 4);
+        int scale = (q8 >>> s & 0xF) | (q0 >>> s + 6 & 3) << 4;
+        int min = (q8 >>> s + 4 & 0xF) | (q4 >>> s + 6 & 3) << 4;
+        return scale | min << 8;
+    }
+}

@@ -1,0 +1,69 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * IQ4_NL blocks (ggml-common.h block_iq4_nl): fp16 d, 16 bytes of nibbles laid out as Q4_0's, each an index into
+ * the non-linear code book kvalues_iq4nl; value = d * kvalues[q] (dequantize_row_iq4_nl).
+ */
+final class IQ4_NLMatrix extends RowMatrix implements Matrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 18;
+    /** kvalues_iq4nl (ggml-common.h), shared with IQ4_XS. */
+    static final ByteVector KVALUES = Blocks.table(-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113);
+
+    IQ4_NLMatrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.IQ4_NL;
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        var acc = FloatVector.zero(F);
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            int xi = xOff + b * BLOCK;
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).selectFrom(KVALUES);
+            var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(KVALUES);
+            var x0 = FloatVector.fromArray(F, x, xi);
+            var x1 = FloatVector.fromArray(F, x, xi + 8);
+            var x2 = FloatVector.fromArray(F, x, xi + 16);
+            var x3 = FloatVector.fromArray(F, x, xi + 24);
+            var qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+            qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(x2, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).fma(x3, qx);
+            acc = qx.fma(FloatVector.broadcast(F, Blocks.half(data, blk)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            int o = off + b * BLOCK;
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).selectFrom(KVALUES);
+            var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(KVALUES);
+            var d = FloatVector.broadcast(F, Blocks.half(data, blk));
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o);
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 8);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o + 16);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 24);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q2_K super-blocks of 256 (ggml-common.h block_q2_K): 16 bytes of (4-bit scale, 4-bit min) per 16 elements,
+ * 64 bytes of 2-bit quants, fp16 d and dmin; value = d*scale * q - dmin*min. In each half n of 128 elements, bit
+ * pair j of byte l (0..31) is element 32j + l, scale index 8n + 2j + l/16 (dequantize_row_q2_K).
+ */
+final class Q2_KMatrix extends RowMatrix implements Matrix {
+    static final int BLOCK = 256;
+    static final int BLOCK_BYTES = 84;
+    private static final int QS = 16, D = 80;
+
+    Q2_KMatrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q2_K;
+    }
+
+    /** Scaled quant products and mins times sums of x accumulated apart, subtracted once. */
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        var acc = FloatVector.zero(F);
+        var mins = FloatVector.zero(F);
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Blocks.half(data, blk + D);
+            float dmin = Blocks.half(data, blk + D + 2);
+            for (int n = 0; n < 2; n++) {
+                for (int h = 0; h < 2; h++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
+                        int sc = Blocks.uint8(data, blk + 8 * n + 2 * j + h);
+                        int xi = xOff + b * BLOCK + 128 * n + 32 * j + 16 * h;
+                        var q = w.and((byte) 3);
+                        var x0 = FloatVector.fromArray(F, x, xi);
+                        var x1 = FloatVector.fromArray(F, x, xi + 8);
+                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
+                        acc = qx.fma(FloatVector.broadcast(F, d * (sc & 0xF)), acc);
+                        mins = x0.add(x1).fma(FloatVector.broadcast(F, dmin * (sc >>> 4)), mins);
+                        w = w.lanewise(VectorOperators.LSHR, 2);
+                    }
+                }
+            }
+        }
+        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Blocks.half(data, blk + D);
+            float dmin = Blocks.half(data, blk + D + 2);
+            for (int n = 0; n < 2; n++) {
+                for (int h = 0; h < 2; h++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
+                        int sc = Blocks.uint8(data, blk + 8 * n + 2 * j + h);
+                        int o = off + b * BLOCK + 128 * n + 32 * j + 16 * h;
+                        var q = w.and((byte) 3);
+                        var dl = FloatVector.broadcast(F, d * (sc & 0xF));
+                        var ml = FloatVector.broadcast(F, dmin * (sc >>> 4));
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(dl).sub(ml).intoArray(dst, o);
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).mul(dl).sub(ml).intoArray(dst, o + 8);
+                        w = w.lanewise(VectorOperators.LSHR, 2);
+                    }
+                }
+            }
+        }
+    }
+}

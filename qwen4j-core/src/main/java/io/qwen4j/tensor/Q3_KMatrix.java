@@ -1,0 +1,89 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q3_K super-blocks of 256 (ggml-common.h block_q3_K): 32 bytes of high bits (hmask), 64 bytes of 2-bit low
+ * parts, 12 bytes of sixteen 6-bit scales, fp16 d; value = d*(scale-32) * (low - (high bit ? 0 : 4)). In each half
+ * n of 128 elements, bit pair j of byte l (0..31) is element 32j + l, its high bit is bit 4n+j of hmask[l], its
+ * scale index 8n + 2j + l/16 (dequantize_row_q3_K).
+ */
+final class Q3_KMatrix extends RowMatrix implements Matrix {
+    static final int BLOCK = 256;
+    static final int BLOCK_BYTES = 110;
+    private static final int QS = 32, SCALES = 96, D = 108;
+
+    Q3_KMatrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q3_K;
+    }
+
+    /** Scale i (0..15) minus 32: low 4 bits from byte i % 8 (its high nibble for i >= 8), top 2 bits from byte 8 + i % 4. */
+    private int scale(long blk, int i) {
+        int low = Blocks.uint8(data, blk + SCALES + (i & 7)) >>> (i >= 8 ? 4 : 0) & 0xF;
+        int high = Blocks.uint8(data, blk + SCALES + 8 + (i & 3)) >>> 2 * (i >>> 2) & 3;
+        return (low | high << 4) - 32;
+    }
+
+    /**
+     * The 2-bit parts are shifted as 16-bit lanes (AVX2 has no byte shifts; the bits that cross into a byte are
+     * masked off), the high bit is tested in place: no vector is carried from one step to the next.
+     */
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        var acc = FloatVector.zero(F);
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Blocks.half(data, blk + D);
+            for (int h = 0; h < 2; h++) {
+                var hm = ByteVector.fromMemorySegment(Blocks.B, data, blk + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                for (int n = 0; n < 2; n++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
+                        int xi = xOff + b * BLOCK + 128 * n + 32 * j + 16 * h;
+                        var q = w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
+                                .sub(ByteVector.zero(Blocks.B).blend((byte) 4, hm.and((byte) (1 << 4 * n + j)).compare(VectorOperators.EQ, 0)));
+                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
+                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
+                        acc = qx.fma(FloatVector.broadcast(F, d * scale(blk, 8 * n + 2 * j + h)), acc);
+                    }
+                }
+            }
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Blocks.half(data, blk + D);
+            for (int h = 0; h < 2; h++) {
+                var hm = ByteVector.fromMemorySegment(Blocks.B, data, blk + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                for (int n = 0; n < 2; n++) {
+                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    for (int j = 0; j < 4; j++) {
+                        int o = off + b * BLOCK + 128 * n + 32 * j + 16 * h;
+                        var q = w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
+                                .sub(ByteVector.zero(Blocks.B).blend((byte) 4, hm.and((byte) (1 << 4 * n + j)).compare(VectorOperators.EQ, 0)));
+                        var dl = FloatVector.broadcast(F, d * scale(blk, 8 * n + 2 * j + h));
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(dl).intoArray(dst, o);
+                        ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).mul(dl).intoArray(dst, o + 8);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q4_K super-blocks of 256 (ggml-common.h block_q4_K): fp16 d and dmin, 12 bytes of eight 6-bit (scale, min)
+ * pairs, 128 bytes of nibbles. Sub-block s (32 elements) is {@code d*scale_s * q - dmin*min_s}; the 64 elements of
+ * group g come from bytes 32g .. 32g+31, low nibbles first (dequantize_row_q4_K). Q5_K is the same with a fifth
+ * bit per quant, so both share the super-block kernels here.
+ */
+final class Q4_KMatrix extends RowMatrix implements Matrix {
+    static final int BLOCK = 256;
+    static final int BLOCK_BYTES = 144;
+    /** Offsets inside a Q4_K block; Q5_K puts its 32 bytes of fifth bits in between scales and nibbles. */
+    static final int SCALES = 4, QS = 16;
+
+    Q4_KMatrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q4_K;
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff);
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int off) {
+        dequantizeRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, dst, off);
+    }
+
+    /**
+     * A row of {@code blocks} super-blocks from {@code base} dotted with {@code x[xOff ..)}; Q5_K passes the offset of
+     * its fifth bits as qh (-1: none). The scaled quant products and the mins times the sums of x are accumulated
+     * apart and subtracted once. Vector code is written out here, not in helpers: C2 gives up inlining in a method
+     * this large, and a vector passed across a call is boxed.
+     */
+    static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff) {
+        var F = Ops.F;
+        var acc = FloatVector.zero(F);
+        var mins = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            long blk = base + (long) b * blockBytes;
+            float d = Blocks.half(data, blk);
+            float dmin = Blocks.half(data, blk + 2);
+            int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
+            for (int g = 0; g < 4; g++) {
+                int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
+                int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
+                int xi = xOff + b * BLOCK + 64 * g;
+                var sumLo = FloatVector.zero(F);
+                var sumHi = FloatVector.zero(F);
+                var xLo = FloatVector.zero(F);
+                var xHi = FloatVector.zero(F);
+                for (int h = 0; h < 2; h++) {
+                    var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    var ql = v.and((byte) 0x0F);
+                    var qu = v.lanewise(VectorOperators.LSHR, 4);
+                    if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
+                        var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                        ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));
+                        qu = qu.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (2 << 2 * g)).compare(VectorOperators.NE, 0)));
+                    }
+                    int xl = xi + 16 * h, xu = xi + 32 + 16 * h;
+                    var x0 = FloatVector.fromArray(F, x, xl);
+                    var x1 = FloatVector.fromArray(F, x, xl + 8);
+                    var x2 = FloatVector.fromArray(F, x, xu);
+                    var x3 = FloatVector.fromArray(F, x, xu + 8);
+                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 0)).fma(x0, sumLo);
+                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 1)).fma(x1, sumLo);
+                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 0)).fma(x2, sumHi);
+                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 1)).fma(x3, sumHi);
+                    xLo = xLo.add(x0).add(x1);
+                    xHi = xHi.add(x2).add(x3);
+                }
+                acc = sumLo.fma(FloatVector.broadcast(F, d * (lo & 0xFF)), acc);
+                acc = sumHi.fma(FloatVector.broadcast(F, d * (hi & 0xFF)), acc);
+                mins = xLo.fma(FloatVector.broadcast(F, dmin * (lo >>> 8)), mins);
+                mins = xHi.fma(FloatVector.broadcast(F, dmin * (hi >>> 8)), mins);
+            }
+        }
+        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** A row of super-blocks into {@code dst[off ..)}: {@code d*scale * q - dmin*min}, multiply then subtract, as ggml rounds. */
+    static void dequantizeRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] dst, int rowOff) {
+        for (int b = 0; b < blocks; b++) dequantize(data, base + (long) b * blockBytes, qs, qh, dst, rowOff + b * BLOCK);
+    }
+
+    private static void dequantize(MemorySegment data, long blk, int qs, int qh, float[] dst, int off) {
+        var F = Ops.F;
+        float d = Blocks.half(data, blk);
+        float dmin = Blocks.half(data, blk + 2);
+        int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
+        for (int g = 0; g < 4; g++) {
+            int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
+            int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
+            var dLo = FloatVector.broadcast(F, d * (lo & 0xFF));
+            var dHi = FloatVector.broadcast(F, d * (hi & 0xFF));
+            var mLo = FloatVector.broadcast(F, dmin * (lo >>> 8));
+            var mHi = FloatVector.broadcast(F, dmin * (hi >>> 8));
+            for (int h = 0; h < 2; h++) {
+                var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                var ql = v.and((byte) 0x0F);
+                var qu = v.lanewise(VectorOperators.LSHR, 4);
+                if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
+                    var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                    ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));
+                    qu = qu.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (2 << 2 * g)).compare(VectorOperators.NE, 0)));
+                }
+                int ol = off + 64 * g + 16 * h, ou = ol + 32;
+                ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 0)).mul(dLo).sub(mLo).intoArray(dst, ol);
+                ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 1)).mul(dLo).sub(mLo).intoArray(dst, ol + 8);
+                ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 0)).mul(dHi).sub(mHi).intoArray(dst, ou);
+                ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 1)).mul(dHi).sub(mHi).intoArray(dst, ou + 8);
+            }
+
+        }
+    }
+}

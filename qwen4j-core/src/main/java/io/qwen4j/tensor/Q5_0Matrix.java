@@ -1,0 +1,69 @@
+package io.qwen4j.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q5_0 blocks (ggml-common.h block_q5_0): fp16 d, a 32-bit word of fifth bits (bit j for element j), 16 bytes of
+ * nibbles laid out as Q4_0's; value = d * (q - 16) (dequantize_row_q5_0).
+ */
+final class Q5_0Matrix extends RowMatrix implements Matrix {
+    static final int BLOCK = 32;
+    static final int BLOCK_BYTES = 22;
+
+    Q5_0Matrix(MemorySegment data, int rows, int cols) {
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+    }
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_0;
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        var acc = FloatVector.zero(F);
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            int xi = xOff + b * BLOCK;
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 6, ByteOrder.LITTLE_ENDIAN);
+            var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
+            var hi = v.lanewise(VectorOperators.LSHR, 4).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
+            var x0 = FloatVector.fromArray(F, x, xi);
+            var x1 = FloatVector.fromArray(F, x, xi + 8);
+            var x2 = FloatVector.fromArray(F, x, xi + 16);
+            var x3 = FloatVector.fromArray(F, x, xi + 24);
+            var qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
+            qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(x2, qx);
+            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).fma(x3, qx);
+            acc = qx.fma(FloatVector.broadcast(F, Blocks.half(data, blk)), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void dequantizeRow(int r, float[] dst, int off) {
+        var F = Ops.F;
+        long base = r * rowBytes;
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            int o = off + b * BLOCK;
+            var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 6, ByteOrder.LITTLE_ENDIAN);
+            var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
+            var hi = v.lanewise(VectorOperators.LSHR, 4).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
+            var d = FloatVector.broadcast(F, Blocks.half(data, blk));
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o);
+            ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 8);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o + 16);
+            ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 24);
+        }
+    }
+}
