@@ -26,8 +26,9 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Lanes 16h .. 16h+15 of half n: quants k = 0..3 (elements +0, +32, +64, +96) come from the low nibbles of ql,
-     * ql+32, then their high nibbles, with bit pair k of qh on top; the bit pair is shifted down as k advances.
+     * Lanes 16h .. 16h+15 of half n: quants k = 0..3 (elements +0, +32, +64, +96) are the low nibbles of ql and
+     * ql+32, then their high nibbles, with bit pair k of qh on top; written out per k so that every shift is a
+     * constant and no vector is carried between steps.
      */
     @Override
     float dotRow(int r, float[] x, int xOff) {
@@ -42,16 +43,24 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
                     var qa = ByteVector.fromMemorySegment(Blocks.B, data, blk + 64 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     var qb = ByteVector.fromMemorySegment(Blocks.B, data, blk + 64 * n + 32 + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + QH + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
-                    for (int k = 0; k < 4; k++) {
-                        var ql = (k & 1) == 0 ? qa : qb;
-                        var q = (k < 2 ? ql.and((byte) 0x0F) : ql.lanewise(VectorOperators.LSHR, 4))
-                                .or(qh.and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
-                        int xi = xOff + b * BLOCK + 128 * n + 32 * k + 16 * h;
-                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
-                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
-                        acc = qx.fma(FloatVector.broadcast(F, d * Blocks.int8(data, blk + SCALES + 8 * n + h + 2 * k)), acc);
-                        qh = qh.lanewise(VectorOperators.LSHR, 2);
-                    }
+                    var q0 = qa.and((byte) 0x0F).or(qh.lanewise(VectorOperators.LSHL, 4).and((byte) 0x30)).sub((byte) 32);
+                    var q1 = qb.and((byte) 0x0F).or(qh.lanewise(VectorOperators.LSHL, 2).and((byte) 0x30)).sub((byte) 32);
+                    var q2 = qa.lanewise(VectorOperators.LSHR, 4).or(qh.and((byte) 0x30)).sub((byte) 32);
+                    var q3 = qb.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 2).and((byte) 0x30)).sub((byte) 32);
+                    int xi = xOff + b * BLOCK + 128 * n + 16 * h;
+                    long sc = blk + SCALES + 8 * n + h;
+                    var p0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
+                    p0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), p0);
+                    var p1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi + 32));
+                    p1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 40), p1);
+                    var p2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi + 64));
+                    p2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 72), p2);
+                    var p3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi + 96));
+                    p3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 104), p3);
+                    acc = p0.fma(FloatVector.broadcast(F, d * Blocks.int8(data, sc)), acc);
+                    acc = p1.fma(FloatVector.broadcast(F, d * Blocks.int8(data, sc + 2)), acc);
+                    acc = p2.fma(FloatVector.broadcast(F, d * Blocks.int8(data, sc + 4)), acc);
+                    acc = p3.fma(FloatVector.broadcast(F, d * Blocks.int8(data, sc + 6)), acc);
                 }
             }
         }
