@@ -56,6 +56,9 @@ public final class Model implements AutoCloseable {
     private final Tokenizer tokenizer;
     private final int contextSize;
     private volatile ChatFormat chatFormat;
+    /** Snapshots of a Qwen3.5-0.8B-sized recurrent state are ~19 MB; every 1024 prompt tokens keeps that modest. */
+    public static final int DEFAULT_CHECKPOINT_INTERVAL = 1024;
+    private volatile int checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
 
     /** A model around an already loaded forward pass (tests wrap one to observe it), with the built-in chat format. */
     Model(LanguageModel model, Tokenizer tokenizer, int contextSize) {
@@ -140,6 +143,19 @@ public final class Model implements AutoCloseable {
     /** Replaces the chat format, e.g. with a template file the user gives; applies to prompts rendered from now on. */
     public void setChatFormat(ChatFormat format) {
         this.chatFormat = java.util.Objects.requireNonNull(format, "format");
+    }
+
+    /**
+     * How often (in tokens) a hybrid model's session snapshots its recurrent state while it processes a prompt, on
+     * top of the snapshots at the end of each prompt and reply; 0: only those. Default {@value #DEFAULT_CHECKPOINT_INTERVAL}.
+     */
+    public int checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    public void setCheckpointInterval(int tokens) {
+        if (tokens < 0) throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + tokens);
+        this.checkpointInterval = tokens;
     }
 
     /** Tokens each new session can hold. */

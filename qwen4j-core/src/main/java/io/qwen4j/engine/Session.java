@@ -8,7 +8,8 @@ import java.util.Arrays;
  * One sequence: its KV cache and the tokens the cache holds. A new prompt that starts with tokens the cache
  * already holds (the next turn of a chat) reuses them and processes only the rest. The recurrent state of a hybrid
  * model cannot be cut back token by token, so there the session keeps {@linkplain #checkpoint() checkpoints} (at the
- * end of each prompt and each generation) and resumes from the latest one within the common prefix.
+ * end of each prompt and each generation, and every {@link Model#checkpointInterval()} prompt tokens) and resumes
+ * from the latest one within the common prefix.
  * Not thread-safe: one generation at a time.
  */
 public final class Session {
@@ -72,8 +73,26 @@ public final class Session {
         checkpoints.add(cache.snapshot());
     }
 
-    /** Runs tokens through the model, appending them to the cache; logits of the last one go to {@code logits}. */
+    /**
+     * Runs tokens through the model, appending them to the cache; logits of the last one go to {@code logits}. A
+     * recurrent cache also gets a checkpoint at every multiple of the model's {@linkplain Model#checkpointInterval()
+     * checkpoint interval} it passes, so a later prompt that shares only part of a long prompt resumes near its end.
+     */
     void feed(int[] batch, int off, int n, float[] logits) {
+        int interval = model.checkpointInterval();
+        while (cache.hasRecurrentState() && interval > 0 && n > 1) {
+            int boundary = (cache.length() / interval + 1) * interval;
+            int part = boundary - cache.length();
+            if (part >= n) break;
+            feedPart(batch, off, part, logits);
+            checkpoint();
+            off += part;
+            n -= part;
+        }
+        feedPart(batch, off, n, logits);
+    }
+
+    private void feedPart(int[] batch, int off, int n, float[] logits) {
         int start = cache.length();
         model.languageModel().forward(cache, batch, off, n, logits, false);
         remember(start, batch, off, n);

@@ -131,6 +131,24 @@ class HybridSessionTest {
     }
 
     @Test
+    void checkpointsEveryIntervalLetAPromptSharingPartOfALongOneResumeNearWhereTheyDiverge() {
+        model.setCheckpointInterval(64);
+        try {
+            Session session = model.newSession();
+            int[] first = tokens(9, 200);
+            int[] processed = new int[1];
+            turn(session, first, 1, new ArrayList<>(), processed);
+            // Shares the first 150 tokens: the checkpoint at 128 is the latest within them.
+            int[] second = concat(java.util.Arrays.copyOf(first, 150), tokens(13, 10));
+            float[] reused = turn(session, second, 1, new ArrayList<>(), processed);
+            assertThat(processed[0]).isEqualTo(second.length - 128);
+            assertThat(maxAbsDiff(reused, freshLogits(second))).isLessThan(1e-4);
+        } finally {
+            model.setCheckpointInterval(Model.DEFAULT_CHECKPOINT_INTERVAL);
+        }
+    }
+
+    @Test
     void promptThatLeavesTheCachedTokensEarlyResumesFromAnEarlierCheckpoint() {
         Session session = model.newSession();
         int[] first = tokens(3, 30);
