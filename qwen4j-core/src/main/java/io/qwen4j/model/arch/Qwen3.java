@@ -2,7 +2,7 @@ package io.qwen4j.model.arch;
 
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.gguf.GgufFormatException;
-import io.qwen4j.model.DenseTransformer;
+import io.qwen4j.model.TransformerDecoder;
 import io.qwen4j.model.LanguageModel;
 import io.qwen4j.tensor.Parallel;
 
@@ -11,6 +11,6 @@ public final class Qwen3 {
     private Qwen3() {}
 
     public static LanguageModel load(GgufFile gguf, Parallel pool) throws GgufFormatException {
-        return DenseTransformer.load(gguf, new DenseTransformer.AttentionFlavor(false, true), pool);
+        return TransformerDecoder.load(gguf, new TransformerDecoder.AttentionFlavor(false, true), pool);
     }
 }

@@ -3,7 +3,7 @@ package io.qwen4j.model.arch;
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.gguf.GgufFormatException;
 import io.qwen4j.model.DeltaNetConfig;
-import io.qwen4j.model.DenseTransformer;
+import io.qwen4j.model.TransformerDecoder;
 import io.qwen4j.model.LanguageModel;
 import io.qwen4j.model.ModelConfig;
 import io.qwen4j.model.WeightLoader;
@@ -64,7 +64,7 @@ public final class Qwen35 {
             throws GgufFormatException {
         DeltaNetConfig delta = DeltaNetConfig.fromGguf(gguf, groupedValues);
         var attention = new Attention.Flavor(false, true, true);
-        return DenseTransformer.load(gguf, pool, (w, c, l) -> {
+        return TransformerDecoder.load(gguf, pool, (w, c, l) -> {
             Mixer mixer = delta.isRecurrent(l)
                     ? GatedDeltaNet.load(w, c, delta, l, fusedBetaAlpha)
                     : Attention.load(w, c, l, attention);

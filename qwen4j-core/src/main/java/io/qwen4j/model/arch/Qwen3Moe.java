@@ -2,7 +2,7 @@ package io.qwen4j.model.arch;
 
 import io.qwen4j.gguf.GgufFile;
 import io.qwen4j.gguf.GgufFormatException;
-import io.qwen4j.model.DenseTransformer;
+import io.qwen4j.model.TransformerDecoder;
 import io.qwen4j.model.LanguageModel;
 import io.qwen4j.model.MoeConfig;
 import io.qwen4j.model.layers.Attention;
@@ -18,7 +18,7 @@ public final class Qwen3Moe {
     public static LanguageModel load(GgufFile gguf, Parallel pool) throws GgufFormatException {
         MoeConfig moe = MoeConfig.fromGguf(gguf);
         var attention = new Attention.Flavor(false, true, false);
-        return DenseTransformer.load(gguf, pool, (w, c, l) -> new TransformerBlock(
+        return TransformerDecoder.load(gguf, pool, (w, c, l) -> new TransformerBlock(
                 RmsNorm.load(w, "blk." + l + ".attn_norm.weight", c),
                 Attention.load(w, c, l, attention),
                 RmsNorm.load(w, "blk." + l + ".ffn_norm.weight", c),

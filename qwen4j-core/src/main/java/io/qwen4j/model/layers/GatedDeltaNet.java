@@ -107,7 +107,7 @@ public final class GatedDeltaNet implements Mixer {
 
     @Override
     public void forward(Workspace ws, int n, TokenPlacement at, Parallel pool) {
-        // One recurrent state per sequence: the tokens of a call must all belong to one (DenseTransformer sees to it).
+        // One recurrent state per sequence: the tokens of a call must all belong to one (TransformerDecoder sees to it).
         KvCache cache = at.cache(0);
         if (at.cache(n - 1) != cache) throw new IllegalArgumentException("a Gated DeltaNet step runs the tokens of one sequence");
         int nv = d.valueHeads();

@@ -18,7 +18,7 @@ import io.qwen4j.tensor.Parallel;
  * Qwen3-MoE, Gated DeltaNet or gated attention + SwiGLU or experts for the hybrids (see {@code model.arch}).
  * The forward pass processes a batch of tokens at once (prompt processing); decode is the batch of one.
  */
-public final class DenseTransformer implements LanguageModel {
+public final class TransformerDecoder implements LanguageModel {
 
     /** How the attention of a dense family differs: Qwen2 has q/k/v biases, Qwen3 normalises q and k per head. */
     public record AttentionFlavor(boolean qkvBias, boolean qkNorm) {}
@@ -45,7 +45,7 @@ public final class DenseTransformer implements LanguageModel {
     /** Some block keeps a recurrent state (a hybrid model). */
     private final boolean recurrent;
 
-    private DenseTransformer(ModelConfig config, GgufFile gguf, Matrix embedding, TransformerBlock[] blocks,
+    private TransformerDecoder(ModelConfig config, GgufFile gguf, Matrix embedding, TransformerBlock[] blocks,
                              RmsNorm outputNorm, Matrix output, Parallel pool) {
         this.config = config;
         this.gguf = gguf;
@@ -58,7 +58,7 @@ public final class DenseTransformer implements LanguageModel {
     }
 
     /** A dense Qwen2/Qwen3: attention with the given flavor and a SwiGLU MLP in every block. */
-    public static DenseTransformer load(GgufFile gguf, AttentionFlavor flavor, Parallel pool) throws GgufFormatException {
+    public static TransformerDecoder load(GgufFile gguf, AttentionFlavor flavor, Parallel pool) throws GgufFormatException {
         var attention = new Attention.Flavor(flavor.qkvBias(), flavor.qkNorm(), false);
         return load(gguf, pool, (w, c, l) -> new TransformerBlock(
                 RmsNorm.load(w, "blk." + l + ".attn_norm.weight", c),
@@ -68,7 +68,7 @@ public final class DenseTransformer implements LanguageModel {
     }
 
     /** A model whose blocks {@code blocks} builds; embedding, final norm and output are the same for every family. */
-    public static DenseTransformer load(GgufFile gguf, Parallel pool, BlockLoader blockLoader) throws GgufFormatException {
+    public static TransformerDecoder load(GgufFile gguf, Parallel pool, BlockLoader blockLoader) throws GgufFormatException {
         var w = new WeightLoader(gguf);
         var embInfo = gguf.tensor("token_embd.weight").orElseThrow(
                 () -> new GgufFormatException(gguf.path() + ": missing tensor 'token_embd.weight'"));
@@ -81,7 +81,7 @@ public final class DenseTransformer implements LanguageModel {
         for (int l = 0; l < c.layers(); l++) blocks[l] = blockLoader.load(w, c, l);
         var outputNorm = RmsNorm.load(w, "output_norm.weight", c);
         Matrix output = w.optionalMatrix("output.weight", c.vocabSize(), c.hidden()).orElse(embedding);
-        return new DenseTransformer(c, gguf, embedding, blocks, outputNorm, output, pool);
+        return new TransformerDecoder(c, gguf, embedding, blocks, outputNorm, output, pool);
     }
 
     @Override
