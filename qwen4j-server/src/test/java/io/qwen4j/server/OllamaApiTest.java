@@ -85,4 +85,15 @@ class OllamaApiTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("'temperature' must be a number");
     }
+
+    @Test
+    void loadAndUnloadRequestsAnswerLikeOllama() throws Exception {
+        var http = HttpClient.newHttpClient();
+        for (String[] c : new String[][] {{"{\"model\": \"tiny\"}", "load"}, {"{\"model\": \"tiny\", \"keep_alive\": 0}", "unload"}}) {
+            var r = http.send(HttpRequest.newBuilder(URI.create(tiny.baseUrl() + "/api/generate"))
+                    .POST(HttpRequest.BodyPublishers.ofString(c[0])).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("\"done\":true").contains("\"done_reason\":\"" + c[1] + "\"");
+        }
+    }
 }

@@ -65,7 +65,10 @@ public final class OllamaApi {
             ObjectNode done = base();
             done.put("response", "");
             done.put("done", true);
-            done.put("done_reason", "load");
+            // keep_alive 0 asks Ollama to unload; this server keeps its one model loaded but answers the same way.
+            JsonNode keepAlive = root.get("keep_alive");
+            boolean unload = keepAlive != null && (keepAlive.asText().equals("0") || (keepAlive.isNumber() && keepAlive.asDouble() == 0));
+            done.put("done_reason", unload ? "unload" : "load");
             HttpExchanges.json(ex, 200, done);
             return;
         }
