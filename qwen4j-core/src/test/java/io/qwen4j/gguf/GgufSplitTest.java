@@ -132,6 +132,22 @@ class GgufSplitTest {
     }
 
     @Test
+    void tensorInTwoPartsIsNamed() throws IOException {
+        List<Path> parts = split(model(), "tiny", 3);
+        Path edited = dir.resolve("edited.gguf");
+        try (var second = GgufFile.open(parts.get(1)); var third = GgufFile.open(parts.get(2))) {
+            var w = new GgufWriter();
+            third.metadata().forEach(w::put);
+            var t = second.tensors().getFirst();
+            w.addTensor(t.name(), t.type(), t.shape(), second.tensorData(t));
+            w.write(edited);
+        }
+        Files.move(edited, parts.get(2), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThatThrownBy(() -> GgufSplit.open(parts.getFirst())).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining(parts.get(2).toString()).hasMessageContaining("is also in an earlier part");
+    }
+
+    @Test
     void renamedPartCannotFindTheOthers() throws IOException {
         List<Path> parts = split(model(), "tiny", 2);
         Path renamed = dir.resolve("renamed.gguf");
