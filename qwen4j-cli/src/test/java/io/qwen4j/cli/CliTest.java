@@ -67,6 +67,13 @@ class CliTest {
         Path out = dir.resolve("split-logits.f32");
         assertThat(run("logits", parts.getLast().toString(), "--tokens", "1,2,3", "-o", out.toString(), "-t", "1").exitCode()).isZero();
         assertThat(Logits.read(out)).hasSize(3 * 384);
+        // quantizing reads every part and writes one file without the split keys
+        Path q8 = dir.resolve("from-split-q8.gguf");
+        assertThat(run("quantize", parts.getFirst().toString(), q8.toString(), "Q8_0").exitCode()).isZero();
+        try (var f = io.qwen4j.gguf.GgufFile.open(q8); var whole = io.qwen4j.gguf.GgufFile.open(model)) {
+            assertThat(f.has("split.count")).isFalse();
+            assertThat(f.tensors()).hasSize(whole.tensors().size());
+        }
         Files.delete(parts.getFirst());
         var missing = run("inspect", parts.get(1).toString());
         assertThat(missing.exitCode()).isNotZero();
