@@ -1,6 +1,6 @@
 package io.qwen4j.cli;
 
-import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufSplit;
 import io.qwen4j.gguf.GgufTensorInfo;
 import io.qwen4j.hub.HubConfig;
 import java.io.IOException;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a GGUF file's metadata and tensors.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Print a GGUF file's metadata and tensors (all parts of a split model).")
 final class InspectCommand implements Callable<Integer>, UsesHub {
     @Parameters(index = "0", paramLabel = "MODEL", description = "GGUF file, or a model reference (qwen3:0.6b, ORG/REPO[:QUANT]) pulled when missing.")
     Path model;
@@ -34,10 +34,16 @@ final class InspectCommand implements Callable<Integer>, UsesHub {
     @Override
     public Integer call() throws IOException {
         model = ModelArgument.resolve(model, hub);
-        try (var gguf = GgufFile.open(model)) {
+        try (var gguf = GgufSplit.open(model)) {
             var out = System.out;
             out.printf(Locale.ROOT, "file: %s%nGGUF version %d, %d metadata keys, %d tensors, alignment %d, data at offset %d%n",
                     model, gguf.version(), gguf.metadata().size(), gguf.tensors().size(), gguf.alignment(), gguf.dataOffset());
+            var paths = gguf.paths();
+            if (paths.size() > 1) {
+                // metadata and header above are the first part's; tensor offsets below are within each tensor's own part
+                out.printf(Locale.ROOT, "split model in %d parts, %d bytes in all:%n", paths.size(), gguf.fileSize());
+                for (Path p : paths) out.println("  " + p.getFileName());
+            }
             out.println();
             out.println("metadata:");
             gguf.metadata().forEach((k, v) -> out.printf("  %-48s %s%n", k, v.display(items)));

@@ -40,6 +40,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             // Expected failures (bad file, overflow) get one clear line, not a stack trace.
             String msg = ex instanceof java.nio.file.NoSuchFileException nsf ? "no such file or directory: " + nsf.getFile()
+                    + (nsf.getReason() != null ? " (" + nsf.getReason() + ")" : "")
                     : ex.getMessage() != null ? ex.getMessage() : ex.toString();
             commandLine.getErr().println("error: " + msg);
             if (System.getenv("QWEN4J_DEBUG") != null) ex.printStackTrace(commandLine.getErr());

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qwen4j.chat.ChatFormat;
-import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufSplit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +66,7 @@ final class TemplateCommand implements Callable<Integer> {
         if (format == null) {
             if (model == null) throw new IOException("give a MODEL or --chat-template FILE");
             if (!Files.isRegularFile(model)) throw new IOException("no such model file: " + model);
-            try (var gguf = GgufFile.open(model)) {
+            try (var gguf = GgufSplit.open(model)) {
                 format = ChatFormat.fromGguf(gguf);
             }
         }

@@ -3,7 +3,7 @@ package io.qwen4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qwen4j.chat.ChatFormat;
-import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufSplit;
 import io.qwen4j.tokenizer.GgufVocabulary;
 import io.qwen4j.tokenizer.Tokenizer;
 import io.qwen4j.tokenizer.TokenizerJson;
@@ -27,7 +27,7 @@ record TokenizerSource(Tokenizer tokenizer, ChatFormat chatFormat, String chatTe
     static TokenizerSource open(Path source) throws IOException {
         if (Files.isDirectory(source)) return openFolder(source);
         if (!Files.isRegularFile(source)) throw new IOException("no such GGUF file or tokenizer folder: " + source);
-        try (var gguf = GgufFile.open(source)) {
+        try (var gguf = GgufSplit.open(source)) {
             Tokenizer tokenizer = GgufVocabulary.tokenizer(gguf);
             var v = tokenizer.vocabulary();
             return new TokenizerSource(tokenizer, ChatFormat.fromGguf(gguf), gguf.getString("tokenizer.chat_template", null),

@@ -54,6 +54,33 @@ class CliTest {
     }
 
     @Test
+    void splitModelInspectsAndRunsFromAnyPartAndNamesAMissingOne() throws Exception {
+        Path sub = Files.createDirectories(dir.resolve("split"));
+        java.util.List<Path> parts;
+        try (var f = io.qwen4j.gguf.GgufFile.open(model)) {
+            parts = io.qwen4j.gguf.GgufSplit.write(f, sub.resolve("tiny"), 3);
+        }
+        var r = run("inspect", parts.get(1).toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("split model in 3 parts", "tiny-00001-of-00003.gguf", "tiny-00003-of-00003.gguf",
+                "general.architecture", "output_norm.weight", "token_embd.weight");
+        Path out = dir.resolve("split-logits.f32");
+        assertThat(run("logits", parts.getLast().toString(), "--tokens", "1,2,3", "-o", out.toString(), "-t", "1").exitCode()).isZero();
+        assertThat(Logits.read(out)).hasSize(3 * 384);
+        // quantizing reads every part and writes one file without the split keys
+        Path q8 = dir.resolve("from-split-q8.gguf");
+        assertThat(run("quantize", parts.getFirst().toString(), q8.toString(), "Q8_0").exitCode()).isZero();
+        try (var f = io.qwen4j.gguf.GgufFile.open(q8); var whole = io.qwen4j.gguf.GgufFile.open(model)) {
+            assertThat(f.has("split.count")).isFalse();
+            assertThat(f.tensors()).hasSize(whole.tensors().size());
+        }
+        Files.delete(parts.getFirst());
+        var missing = run("inspect", parts.get(1).toString());
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.err()).contains("no such file or directory", "tiny-00001-of-00003.gguf", "part 1 of 3");
+    }
+
+    @Test
     void inspectListsMetadataAndTensors() {
         var r = run("inspect", model.toString());
         assertThat(r.exitCode()).isZero();

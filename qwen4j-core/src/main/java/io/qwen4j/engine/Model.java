@@ -3,6 +3,7 @@ package io.qwen4j.engine;
 import io.qwen4j.chat.ChatFormat;
 import io.qwen4j.chat.ChatMessage;
 import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufSplit;
 import io.qwen4j.model.Architectures;
 import io.qwen4j.model.LanguageModel;
 import io.qwen4j.model.ModelConfig;
@@ -78,7 +79,7 @@ public final class Model implements AutoCloseable {
 
     /** Maps the file and builds the model; fails with a message naming the problem for corrupt or unsupported files. */
     public static Model open(Path path, Options options) throws IOException {
-        GgufFile gguf = GgufFile.open(path);
+        GgufFile gguf = GgufSplit.open(path);
         Parallel pool = null;
         // Building the tokenizer (150K tokens and merges) and mapping the weights are independent: overlap them.
         var tokenizerFuture = java.util.concurrent.CompletableFuture.supplyAsync(() -> {

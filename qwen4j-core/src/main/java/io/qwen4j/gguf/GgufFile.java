@@ -24,6 +24,10 @@ import java.util.Optional;
  * count checked against the bytes that remain, so a corrupt file fails with a {@link GgufFormatException} that
  * names the problem and its offset, never with an OutOfMemoryError. Tensor data stays in the mapping.
  * Format: ggml's docs/gguf.md; checks follow gguf_init_from_file_impl in ggml/src/gguf.cpp.
+ *
+ * <p>{@link #open} reads one file. A model split into parts ({@code NAME-00001-of-00003.gguf}) opens through
+ * {@link GgufSplit#open}, which gives one GgufFile: the first part's metadata and header, the tensors of all
+ * parts, each read from the part that holds it, and {@link #close} releasing every part.
  */
 public final class GgufFile implements AutoCloseable {
     static final int MAGIC = 0x46554747; // "GGUF" little-endian
@@ -43,9 +47,20 @@ public final class GgufFile implements AutoCloseable {
     private final Map<String, GgufValue> metadata;
     private final List<GgufTensorInfo> tensors;
     private final Map<String, GgufTensorInfo> tensorsByName;
+    /** Parts 2..n of a split model (empty for a single file), and which of them holds each of their tensors. */
+    private final List<GgufFile> otherParts;
+    private final Map<String, GgufFile> partOfTensor;
 
     private GgufFile(Path path, Arena arena, MemorySegment mapping, int version, long alignment, long dataOffset,
                      Map<String, GgufValue> metadata, List<GgufTensorInfo> tensors) {
+        this(path, arena, mapping, version, alignment, dataOffset, metadata, tensors, List.of(), Map.of());
+    }
+
+    private GgufFile(Path path, Arena arena, MemorySegment mapping, int version, long alignment, long dataOffset,
+                     Map<String, GgufValue> metadata, List<GgufTensorInfo> tensors, List<GgufFile> otherParts,
+                     Map<String, GgufFile> partOfTensor) {
+        this.otherParts = List.copyOf(otherParts);
+        this.partOfTensor = Map.copyOf(partOfTensor);
         this.path = path;
         this.arena = arena;
         this.mapping = mapping;
@@ -185,12 +200,40 @@ public final class GgufFile implements AutoCloseable {
         return new GgufFile(path, arena, seg, version, alignment, dataOffset, metadata, tensors);
     }
 
+    /**
+     * This file (the first part of a split model) joined with the other parts into one view: its metadata, the
+     * tensors of all parts in part order. Takes ownership of the parts. Checks that no tensor name repeats
+     * (as llama_model_loader does: "tensor '%s' is duplicated").
+     */
+    GgufFile withOtherParts(List<GgufFile> parts) throws GgufFormatException {
+        var all = new ArrayList<>(tensors);
+        var owner = new LinkedHashMap<String, GgufFile>();
+        for (GgufFile part : parts) {
+            for (GgufTensorInfo t : part.tensors) {
+                if (tensorsByName.containsKey(t.name()) || owner.containsKey(t.name())) {
+                    throw new GgufFormatException(part.path + ": tensor '" + t.name() + "' is also in an earlier part of the split model");
+                }
+                owner.put(t.name(), part);
+                all.add(t);
+            }
+        }
+        return new GgufFile(path, arena, mapping, version, alignment, dataOffset, metadata, all, parts, owner);
+    }
+
     static long align(long pos, long alignment) {
         return (pos + alignment - 1) / alignment * alignment;
     }
 
+    /** The file, or the first part of a split model. */
     public Path path() {
         return path;
+    }
+
+    /** Every file of the model in part order: just {@link #path()} unless the model is split. */
+    public List<Path> paths() {
+        var paths = new ArrayList<Path>(List.of(path));
+        for (GgufFile part : otherParts) paths.add(part.path);
+        return List.copyOf(paths);
     }
 
     public int version() {
@@ -206,8 +249,11 @@ public final class GgufFile implements AutoCloseable {
         return dataOffset;
     }
 
+    /** Bytes on disk: the file's size, or the sum over all parts of a split model. */
     public long fileSize() {
-        return mapping.byteSize();
+        long size = mapping.byteSize();
+        for (GgufFile part : otherParts) size += part.fileSize();
+        return size;
     }
 
     /** All metadata in file order. */
@@ -316,17 +362,21 @@ public final class GgufFile implements AutoCloseable {
         return Optional.ofNullable(tensorsByName.get(name));
     }
 
-    /** The tensor's bytes: a read-only slice of the mapping. */
+    /** The tensor's bytes: a read-only slice of the mapping of the file (or part) that holds it. */
     public MemorySegment tensorData(GgufTensorInfo t) {
         if (tensorsByName.get(t.name()) != t && !t.equals(tensorsByName.get(t.name()))) {
             throw new IllegalArgumentException("tensor '" + t.name() + "' does not belong to " + path);
         }
+        GgufFile part = partOfTensor.get(t.name());
+        if (part != null) return part.tensorData(t);
         return mapping.asSlice(dataOffset + t.offset(), t.byteSize()).asReadOnly();
     }
 
+    /** Unmaps the file and, for a split model, every other part. */
     @Override
     public void close() {
         if (arena.scope().isAlive()) arena.close();
+        for (GgufFile part : otherParts) part.close();
     }
 
     private GgufValue require(String key) throws GgufFormatException {

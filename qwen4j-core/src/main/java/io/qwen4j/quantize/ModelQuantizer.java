@@ -1,6 +1,7 @@
 package io.qwen4j.quantize;
 
 import io.qwen4j.gguf.GgufFile;
+import io.qwen4j.gguf.GgufSplit;
 import io.qwen4j.gguf.GgufTensorInfo;
 import io.qwen4j.gguf.GgufValue;
 import io.qwen4j.gguf.GgufWriter;
@@ -89,7 +90,7 @@ public final class ModelQuantizer {
     /** Writes {@code out} from {@code in}; {@code progress} hears of each tensor as it is written. */
     public static Result quantize(Path in, Path out, Recipe recipe, boolean pure, int threads, Consumer<Progress> progress) throws IOException {
         if (Files.exists(out) && Files.isSameFile(in, out)) throw new IllegalArgumentException("the output file must differ from the input " + in);
-        try (GgufFile gguf = GgufFile.open(in); Parallel pool = new Parallel(threads)) {
+        try (GgufFile gguf = GgufSplit.open(in); Parallel pool = new Parallel(threads)) {
             List<TensorPlan> plan = plan(gguf, recipe, pure);
             var writer = new GgufWriter();
             for (var e : gguf.metadata().entrySet()) {

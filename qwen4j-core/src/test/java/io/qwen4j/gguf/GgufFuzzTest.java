@@ -22,7 +22,8 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * A corrupt file must fail with a GgufFormatException that says what is wrong, never with any other exception,
  * an OutOfMemoryError or a hang: files truncated anywhere and files with random bytes or extreme 64-bit values
- * written over them, starting from a small file with every metadata type and a real generated model.
+ * written over them, starting from a small file with every metadata type and a real generated model; and a split
+ * model with one part truncated.
  */
 class GgufFuzzTest {
     private static Path dir;
@@ -72,6 +73,36 @@ class GgufFuzzTest {
     @Property(tries = 200)
     void truncatedModelFile(@ForAll @IntRange(min = 0, max = 1_000_000) int cut) throws IOException {
         openAndUse(java.util.Arrays.copyOf(model, cut % model.length));
+    }
+
+    /** A part of a three-part split model cut anywhere: opening the set fails naming that part, or works fully. */
+    @Property(tries = 60)
+    void truncatedPartOfASplitModel(@ForAll @IntRange(min = 0, max = 2) int which,
+                                    @ForAll @IntRange(min = 0, max = 1_000_000) int cut) throws IOException {
+        Path sub = Files.createTempDirectory(dir, "split");
+        try {
+            Path whole = sub.resolve("whole.gguf");
+            Files.write(whole, model);
+            java.util.List<Path> parts;
+            try (var f = GgufFile.open(whole)) {
+                parts = GgufSplit.write(f, sub.resolve("m"), 3);
+            }
+            Path part = parts.get(which);
+            byte[] bytes = Files.readAllBytes(part);
+            Files.write(part, java.util.Arrays.copyOf(bytes, cut % bytes.length));
+            try (var f = GgufSplit.open(parts.getFirst())) {
+                for (var t : f.tensors()) assertThat(f.tensorData(t).byteSize()).isEqualTo(t.byteSize());
+            } catch (GgufFormatException e) {
+                assertThat(e.getMessage()).contains(part.toString());
+            } catch (Throwable t) {
+                fail("opening a split model with a truncated part threw " + t + " instead of a GgufFormatException", t);
+            }
+        } finally {
+            try (var files = Files.list(sub)) {
+                for (Path p : files.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(sub);
+        }
     }
 
     @Provide
