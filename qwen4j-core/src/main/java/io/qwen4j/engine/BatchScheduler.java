@@ -202,8 +202,8 @@ public final class BatchScheduler implements AutoCloseable {
                 if (fresh) metrics.reusedPromptTokens.add(g.reusedTokens());
                 if (fresh) metrics.promptTokens.add(g.prompt().length);
                 if (g.feedPrompt(config.prefillChunk())) {
+                    firstToken(s); // recorded before the token goes out, so a consumer never sees it first
                     sample(g);
-                    firstToken(s);
                 }
             } catch (RuntimeException e) {
                 g.fail(e);
