@@ -1,5 +1,6 @@
 package io.qwen4j.tensor;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -9,6 +10,16 @@ public final class Ops {
     private Ops() {}
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+
+    /**
+     * The Q8_0 / Q4_0 decode kernels' species: 16 floats where the host has 512-bit vectors (AVX-512), else F.
+     * Widening 16 bytes to 16 floats is one instruction either way, so the wide kernel runs half as many of the
+     * conversions, loads and bounds checks that bind it (docs/decisions/0007).
+     */
+    static final VectorSpecies<Float> WIDE = FloatVector.SPECIES_PREFERRED.length() >= 16 ? FloatVector.SPECIES_512 : F;
+
+    /** Bytes in as many lanes as WIDE has floats. */
+    static final VectorSpecies<Byte> WIDE_BYTES = WIDE.length() == 16 ? ByteVector.SPECIES_128 : ByteVector.SPECIES_64;
 
     /** {@code out = x / sqrt(mean(x^2) + eps) * weight} (weight may be null); in place allowed. ggml_compute_forward_rms_norm_f32 sums in double. */
     public static void rmsNorm(float[] out, int outOff, float[] x, int xOff, float[] weight, int n, float eps) {

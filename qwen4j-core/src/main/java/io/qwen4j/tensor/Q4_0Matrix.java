@@ -20,22 +20,29 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q4_0;
     }
 
+    /**
+     * Byte j of the 16 holds elements j and j+16, so each chunk of {@code lanes} bytes widens to two float vectors
+     * (low nibbles, high nibbles) without a lane shuffle: one chunk on AVX-512 (Ops.WIDE), two otherwise.
+     */
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var f = Ops.WIDE;
+        int lanes = f.length();
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(f);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
             int xi = xOff + b * BLOCK;
-            var packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
-            var lo = packed.and((byte) 0x0F).sub((byte) 8);
-            var hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
-            var sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(FloatVector.fromArray(Ops.F, x, xi));
-            sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 1)).fma(FloatVector.fromArray(Ops.F, x, xi + 8), sum);
-            sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, Ops.F, 0)).fma(FloatVector.fromArray(Ops.F, x, xi + 16), sum);
-            sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, Ops.F, 1)).fma(FloatVector.fromArray(Ops.F, x, xi + 24), sum);
-            acc = sum.fma(FloatVector.broadcast(Ops.F, d), acc);
+            var sum = FloatVector.zero(f);
+            for (int part = 0; part < BLOCK / 2 / lanes; part++) {
+                var packed = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + 2 + (long) part * lanes, ByteOrder.LITTLE_ENDIAN);
+                var lo = packed.and((byte) 0x0F).sub((byte) 8);
+                var hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+                sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + part * lanes), sum);
+                sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + BLOCK / 2 + part * lanes), sum);
+            }
+            acc = sum.fma(FloatVector.broadcast(f, d), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }

@@ -22,19 +22,21 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var f = Ops.WIDE;
+        int lanes = f.length();
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(f);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
             int xi = xOff + b * BLOCK;
-            var sum = FloatVector.zero(Ops.F);
-            for (int part = 0; part < 4; part++) {
-                var q = (FloatVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, blk + 2 + part * 8L, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2F, Ops.F, 0);
-                sum = q.fma(FloatVector.fromArray(Ops.F, x, xi + part * 8), sum);
+            var sum = FloatVector.zero(f);
+            for (int part = 0; part < BLOCK / lanes; part++) {
+                var q = (FloatVector) ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + 2 + (long) part * lanes, ByteOrder.LITTLE_ENDIAN)
+                        .convertShape(VectorOperators.B2F, f, 0);
+                sum = q.fma(FloatVector.fromArray(f, x, xi + part * lanes), sum);
             }
-            acc = sum.fma(FloatVector.broadcast(Ops.F, d), acc);
+            acc = sum.fma(FloatVector.broadcast(f, d), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
