@@ -5,12 +5,15 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A persistent pool that splits index ranges over a fixed set of threads (the caller runs the first chunk).
- * Decode calls it a few hundred times per token, so hand-off is a volatile generation counter that workers
- * spin on briefly before parking, not a queue of tasks.
+ * A persistent pool that splits index ranges over a fixed set of threads, the caller included. Decode calls it a
+ * few hundred times per token, so hand-off is a volatile generation counter that workers spin on briefly before
+ * parking, not a queue of tasks. The range is cut into a few chunks per thread that every participant claims from
+ * one counter: when a worker is late (the machine has fewer free cores than threads), the others take its share
+ * instead of waiting for it.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -21,13 +24,20 @@ public final class Parallel implements AutoCloseable {
     }
 
     private static final int SPINS = 1 << 14;
+    /** Spins of the calling thread before it starts yielding its core while it waits for the workers. */
+    private static final int YIELD_AFTER = 1 << 12;
 
     private final int threads;
     private final Thread[] workers;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Chunks per thread: enough to rebalance around a descheduled thread, few enough to keep claims cheap. */
+    private static final int CHUNKS_PER_THREAD = 4;
+    /** The current call's claims: its generation in the high 32 bits, the next unclaimed chunk in the low 32. */
+    private final AtomicLong claims = new AtomicLong();
+    private final AtomicInteger finished = new AtomicInteger();
     private volatile long generation;
     private volatile RangeTask task;
     private volatile int size;
+    private volatile int chunks;
     private volatile Throwable failure;
     private volatile boolean closed;
 
@@ -64,7 +74,7 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /** Runs {@code task} over [0, n) split into one contiguous chunk per thread; returns when all chunks are done. */
+    /** Runs {@code task} over [0, n) in contiguous chunks spread over the threads; returns when all chunks are done. */
     public void forRange(int n, RangeTask task) {
         if (n <= 0) return;
         if (threads == 1 || n == 1) {
@@ -72,28 +82,52 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         if (closed) throw new IllegalStateException("the pool is closed");
+        int chunkCount = Math.min(n, threads * CHUNKS_PER_THREAD);
         this.task = task;
         this.size = n;
+        this.chunks = chunkCount;
         this.failure = null;
-        pending.set(workers.length);
-        generation++; // publishes task and size to the workers
+        finished.set(0);
+        long gen = generation + 1;
+        claims.set(gen << 32); // before the generation: a worker that sees the new generation finds its chunks
+        generation = gen; // publishes task, size and chunks to the workers
         for (Thread w : workers) LockSupport.unpark(w);
-        Throwable mine = null;
-        try {
-            task.run(0, chunkEnd(n, 0));
-        } catch (Throwable t) {
-            mine = t;
+        runChunks(gen);
+        // The remaining chunks are running on workers, which usually finish within microseconds; spin, then yield
+        // so that a worker waiting for this very core can finish them.
+        for (int spins = 0; finished.get() != chunkCount; spins++) {
+            if (spins < YIELD_AFTER) Thread.onSpinWait();
+            else Thread.yield();
         }
-        while (pending.get() != 0) Thread.onSpinWait();
         this.task = null;
-        Throwable t = mine != null ? mine : failure;
+        Throwable t = failure;
         if (t instanceof RuntimeException re) throw re;
         if (t instanceof Error e) throw e;
         if (t != null) throw new RuntimeException(t);
     }
 
-    private int chunkEnd(int n, int index) {
-        return (int) ((long) n * (index + 1) / threads);
+    /** Claims and runs chunks of call {@code gen} until none is left (or a newer call has started). */
+    private void runChunks(long gen) {
+        RangeTask t = task;
+        int n = size;
+        int count = chunks;
+        long stamp = gen << 32;
+        while (true) {
+            long v = claims.get();
+            if ((v & 0xFFFF_FFFF_0000_0000L) != stamp) return;
+            int c = (int) v;
+            if (c >= count) return;
+            if (!claims.compareAndSet(v, v + 1)) continue;
+            try {
+                int start = (int) ((long) n * c / count);
+                int end = (int) ((long) n * (c + 1) / count);
+                if (start < end) t.run(start, end);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                finished.incrementAndGet();
+            }
+        }
     }
 
     private void work(int index) {
@@ -106,16 +140,7 @@ public final class Parallel implements AutoCloseable {
             }
             if (closed) return;
             seen = generation;
-            int n = size;
-            try {
-                int start = (int) ((long) n * index / threads);
-                int end = chunkEnd(n, index);
-                if (start < end) task.run(start, end);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                pending.decrementAndGet();
-            }
+            runChunks(seen);
         }
     }
 
