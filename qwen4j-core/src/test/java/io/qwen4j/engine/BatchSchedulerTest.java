@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qwen4j.chat.ChatMessage;
-import io.qwen4j.model.synthetic.RandomModelWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +25,7 @@ class BatchSchedulerTest {
 
     @BeforeAll
     static void open() throws Exception {
-        Path file = dir.resolve("tiny.gguf");
-        RandomModelWriter.write(RandomModelWriter.Spec.tinyQwen3(), file);
-        model = Model.open(file, new Model.Options(2, 256));
+        model = TinyModels.open(dir);
     }
 
     @AfterAll

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qwen4j.sampling.constraint.JsonSchemaCompiler;
 import io.qwen4j.sampling.constraint.OutputFormat;
 import io.qwen4j.chat.ChatMessage;
-import io.qwen4j.model.synthetic.RandomModelWriter;
 import io.qwen4j.sampling.SamplingOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,9 +27,7 @@ class ModelTest {
 
     @BeforeAll
     static void open() throws Exception {
-        Path file = dir.resolve("tiny.gguf");
-        RandomModelWriter.write(RandomModelWriter.Spec.tinyQwen3(), file);
-        model = Model.open(file, new Model.Options(2, 256));
+        model = TinyModels.open(dir);
     }
 
     @AfterAll
