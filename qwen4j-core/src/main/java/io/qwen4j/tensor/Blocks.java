@@ -60,6 +60,22 @@ final class Blocks {
      * get_scale_min_k4 (ggml-quants.c): the j-th (0..7) 6-bit scale and min of a Q4_K / Q5_K super-block, from its
      * 12 scale bytes read as three little-endian ints; returns {@code scale | min << 8}.
      */
+    /**
+     * All eight {@link #scaleMinK4} pairs of a super-block at once: scale j in byte j of the first long, min j in
+     * byte j of the second. Kernels read these at the top of their block loop, so that no call is left in the
+     * vector code when C2's inlining budget runs out.
+     */
+    static long scalesK4(int q0, int q4, int q8) {
+        // bytes 0..3: low 6 bits of q0; bytes 4..7: low nibbles of q8 with q0's top two bits above them
+        int high = (q8 & 0x0F0F0F0F) | (q0 >>> 6 & 0x03030303) << 4;
+        return (q0 & 0x3F3F3F3FL) | (long) high << 32;
+    }
+
+    static long minsK4(int q0, int q4, int q8) {
+        int high = (q8 >>> 4 & 0x0F0F0F0F) | (q4 >>> 6 & 0x03030303) << 4;
+        return (q4 & 0x3F3F3F3FL) | (long) high << 32;
+    }
+
     static int scaleMinK4(int q0, int q4, int q8, int j) {
         if (j < 4) {
             int s = 8 * j;

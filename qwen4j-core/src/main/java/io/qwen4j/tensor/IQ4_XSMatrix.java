@@ -44,7 +44,7 @@ final class IQ4_XSMatrix extends RowMatrix implements Matrix {
                 int xi = xOff + b * BLOCK + 32 * ib;
                 var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 16 * ib, ByteOrder.LITTLE_ENDIAN);
                 var lo = v.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES);
-                var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(IQ4_NLMatrix.KVALUES);
+                var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES);
                 var qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
                 qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
                 qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, xi + 16), qx);
@@ -66,7 +66,7 @@ final class IQ4_XSMatrix extends RowMatrix implements Matrix {
                 int o = off + b * BLOCK + 32 * ib;
                 var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 16 * ib, ByteOrder.LITTLE_ENDIAN);
                 var lo = v.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES);
-                var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(IQ4_NLMatrix.KVALUES);
+                var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES);
                 var dl = FloatVector.broadcast(F, scale(blk, d, ib));
                 ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(dl).intoArray(dst, o);
                 ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(dl).intoArray(dst, o + 8);

@@ -41,7 +41,7 @@ final class MXFP4Matrix extends RowMatrix implements Matrix {
             int xi = xOff + b * BLOCK;
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 1, ByteOrder.LITTLE_ENDIAN);
             var lo = v.and((byte) 0x0F).selectFrom(KVALUES);
-            var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(KVALUES);
+            var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(KVALUES);
             var x0 = FloatVector.fromArray(F, x, xi);
             var x1 = FloatVector.fromArray(F, x, xi + 8);
             var x2 = FloatVector.fromArray(F, x, xi + 16);
@@ -64,7 +64,7 @@ final class MXFP4Matrix extends RowMatrix implements Matrix {
             int o = off + b * BLOCK;
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 1, ByteOrder.LITTLE_ENDIAN);
             var lo = v.and((byte) 0x0F).selectFrom(KVALUES);
-            var hi = v.lanewise(VectorOperators.LSHR, 4).selectFrom(KVALUES);
+            var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(KVALUES);
             var d = FloatVector.broadcast(F, e8m0Half(Blocks.uint8(data, blk)));
             ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o);
             ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 8);

@@ -49,7 +49,7 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
                         qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
                         acc = qx.fma(FloatVector.broadcast(F, d * (sc & 0xF)), acc);
                         mins = x0.add(x1).fma(FloatVector.broadcast(F, dmin * (sc >>> 4)), mins);
-                        w = w.lanewise(VectorOperators.LSHR, 2);
+                        w = w.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes(); // bits that cross a byte land above the 2 read next
                     }
                 }
             }
@@ -76,7 +76,7 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
                         var ml = FloatVector.broadcast(F, dmin * (sc >>> 4));
                         ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(dl).sub(ml).intoArray(dst, o);
                         ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).mul(dl).sub(ml).intoArray(dst, o + 8);
-                        w = w.lanewise(VectorOperators.LSHR, 2);
+                        w = w.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes(); // bits that cross a byte land above the 2 read next
                     }
                 }
             }

@@ -38,7 +38,7 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
             for (int part = 0; part < BLOCK / 2 / lanes; part++) {
                 var packed = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + 2 + (long) part * lanes, ByteOrder.LITTLE_ENDIAN);
                 var lo = packed.and((byte) 0x0F).sub((byte) 8);
-                var hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+                var hi = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8);
                 sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + part * lanes), sum);
                 sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + BLOCK / 2 + part * lanes), sum);
             }
@@ -55,7 +55,7 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
             var d = FloatVector.broadcast(Ops.F, Float.float16ToFloat(data.get(F16Matrix.LE, blk)));
             var packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
             var lo = packed.and((byte) 0x0F).sub((byte) 8);
-            var hi = packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            var hi = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8);
             int o = off + b * BLOCK;
             ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(dst, o);
             ((FloatVector) lo.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(d).intoArray(dst, o + 8);

@@ -30,7 +30,7 @@ final class Q4_1Matrix extends RowMatrix implements Matrix {
             int xi = xOff + b * BLOCK;
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 4, ByteOrder.LITTLE_ENDIAN);
             var lo = v.and((byte) 0x0F);
-            var hi = v.lanewise(VectorOperators.LSHR, 4);
+            var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
             var x0 = FloatVector.fromArray(F, x, xi);
             var x1 = FloatVector.fromArray(F, x, xi + 8);
             var x2 = FloatVector.fromArray(F, x, xi + 16);
@@ -54,7 +54,7 @@ final class Q4_1Matrix extends RowMatrix implements Matrix {
             int o = off + b * BLOCK;
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 4, ByteOrder.LITTLE_ENDIAN);
             var lo = v.and((byte) 0x0F);
-            var hi = v.lanewise(VectorOperators.LSHR, 4);
+            var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
             var d = FloatVector.broadcast(F, Blocks.half(data, blk));
             var m = FloatVector.broadcast(F, Blocks.half(data, blk + 2));
             ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(d).add(m).intoArray(dst, o);

@@ -29,12 +29,56 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff);
+        return dotRowQ4(r * rowBytes, x, xOff);
     }
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
         dequantizeRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, dst, off);
+    }
+
+    /**
+     * Q4_K's own decode kernel (Q5_K takes the general one below): {@code lanes} nibble bytes at a time widen to one
+     * float vector of low and one of high nibbles (one step per 16 bytes on AVX-512), and the nibbles' high halves
+     * come from a 32-bit lane shift, since x86 has no byte shift and C2 emulates one with several instructions.
+     */
+    private float dotRowQ4(long base, float[] x, int xOff) {
+        var f = Ops.WIDE;
+        int lanes = f.length();
+        var acc = FloatVector.zero(f);
+        var mins = FloatVector.zero(f);
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Blocks.half(data, blk);
+            float dmin = Blocks.half(data, blk + 2);
+            int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
+            long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q0, q4, q8);
+            for (int g = 0; g < 4; g++) {
+                int lo = (int) (scales >>> 16 * g) & 0xFF | ((int) (minima >>> 16 * g) & 0xFF) << 8;
+                int hi = (int) (scales >>> 16 * g + 8) & 0xFF | ((int) (minima >>> 16 * g + 8) & 0xFF) << 8;
+                int xi = xOff + b * BLOCK + 64 * g;
+                var sumLo = FloatVector.zero(f);
+                var sumHi = FloatVector.zero(f);
+                var xLo = FloatVector.zero(f);
+                var xHi = FloatVector.zero(f);
+                for (int h = 0; h < 32 / lanes; h++) {
+                    var v = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + QS + 32 * g + (long) lanes * h, ByteOrder.LITTLE_ENDIAN);
+                    var ql = v.and((byte) 0x0F);
+                    var qu = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                    var x0 = FloatVector.fromArray(f, x, xi + lanes * h);
+                    var x1 = FloatVector.fromArray(f, x, xi + 32 + lanes * h);
+                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, f, 0)).fma(x0, sumLo);
+                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, f, 0)).fma(x1, sumHi);
+                    xLo = xLo.add(x0);
+                    xHi = xHi.add(x1);
+                }
+                acc = sumLo.fma(FloatVector.broadcast(f, d * (lo & 0xFF)), acc);
+                acc = sumHi.fma(FloatVector.broadcast(f, d * (hi & 0xFF)), acc);
+                mins = xLo.fma(FloatVector.broadcast(f, dmin * (lo >>> 8)), mins);
+                mins = xHi.fma(FloatVector.broadcast(f, dmin * (hi >>> 8)), mins);
+            }
+        }
+        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
     }
 
     /**
@@ -52,9 +96,10 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
             float d = Blocks.half(data, blk);
             float dmin = Blocks.half(data, blk + 2);
             int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
+            long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q0, q4, q8);
             for (int g = 0; g < 4; g++) {
-                int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
-                int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
+                int lo = (int) (scales >>> 16 * g) & 0xFF | ((int) (minima >>> 16 * g) & 0xFF) << 8;
+                int hi = (int) (scales >>> 16 * g + 8) & 0xFF | ((int) (minima >>> 16 * g + 8) & 0xFF) << 8;
                 int xi = xOff + b * BLOCK + 64 * g;
                 var sumLo = FloatVector.zero(F);
                 var sumHi = FloatVector.zero(F);
@@ -63,7 +108,7 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
                 for (int h = 0; h < 2; h++) {
                     var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     var ql = v.and((byte) 0x0F);
-                    var qu = v.lanewise(VectorOperators.LSHR, 4);
+                    var qu = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
                     if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
                         var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
                         ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));
@@ -110,7 +155,7 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
             for (int h = 0; h < 2; h++) {
                 var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
                 var ql = v.and((byte) 0x0F);
-                var qu = v.lanewise(VectorOperators.LSHR, 4);
+                var qu = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
                 if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
                     var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
                     ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));

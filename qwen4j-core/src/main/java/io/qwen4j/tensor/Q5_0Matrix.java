@@ -30,11 +30,12 @@ final class Q5_0Matrix extends RowMatrix implements Matrix {
         var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
+            float d = Blocks.half(data, blk); // scalars first: C2 inlines calls in parse order until the method's node budget is spent
             int xi = xOff + b * BLOCK;
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 6, ByteOrder.LITTLE_ENDIAN);
             var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
             var lo = v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
-            var hi = v.lanewise(VectorOperators.LSHR, 4).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
+            var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
             var x0 = FloatVector.fromArray(F, x, xi);
             var x1 = FloatVector.fromArray(F, x, xi + 8);
             var x2 = FloatVector.fromArray(F, x, xi + 16);
@@ -43,7 +44,7 @@ final class Q5_0Matrix extends RowMatrix implements Matrix {
             qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
             qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(x2, qx);
             qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).fma(x3, qx);
-            acc = qx.fma(FloatVector.broadcast(F, Blocks.half(data, blk)), acc);
+            acc = qx.fma(FloatVector.broadcast(F, d), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
@@ -58,7 +59,7 @@ final class Q5_0Matrix extends RowMatrix implements Matrix {
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 6, ByteOrder.LITTLE_ENDIAN);
             var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
             var lo = v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
-            var hi = v.lanewise(VectorOperators.LSHR, 4).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
+            var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16);
             var d = FloatVector.broadcast(F, Blocks.half(data, blk));
             ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(d).intoArray(dst, o);
             ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).mul(d).intoArray(dst, o + 8);
