@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 final class F16Matrix extends RowMatrix implements Matrix {
     static final ValueLayout.OfShort LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    /** Halves and their integer widening at Ops.WIDE's width: 16 per step on AVX-512, where the conversion binds. */
+    private static final VectorSpecies<Short> S = Ops.WIDE.length() == 16 ? ShortVector.SPECIES_256 : ShortVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = Ops.WIDE.length() == 16 ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
 
     F16Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols, (long) cols * 2);
@@ -24,7 +25,7 @@ final class F16Matrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Eight halves to floats with integer lanes: shift exponent and mantissa into float position and rescale by
+     * Ops.WIDE.length() halves to floats with integer lanes: shift exponent and mantissa into float position and rescale by
      * 2^112 (the bias difference), which also handles subnormals; infinities and NaNs get the float exponent back.
      */
     static FloatVector halfToFloat(MemorySegment seg, long offset) {
@@ -38,11 +39,12 @@ final class F16Matrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        var f = Ops.WIDE;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(Ops.F);
+        var acc = FloatVector.zero(f);
         int i = 0;
-        for (int upper = Ops.F.loopBound(cols); i < upper; i += Ops.F.length()) {
-            acc = halfToFloat(data, base + i * 2L).fma(FloatVector.fromArray(Ops.F, x, xOff + i), acc);
+        for (int upper = f.loopBound(cols); i < upper; i += f.length()) {
+            acc = halfToFloat(data, base + i * 2L).fma(FloatVector.fromArray(f, x, xOff + i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
         for (; i < cols; i++) sum += Float.float16ToFloat(data.get(LE, base + i * 2L)) * x[xOff + i];
@@ -53,7 +55,7 @@ final class F16Matrix extends RowMatrix implements Matrix {
     public void dequantizeRow(int r, float[] dst, int off) {
         long base = r * rowBytes;
         int i = 0;
-        for (int upper = Ops.F.loopBound(cols); i < upper; i += Ops.F.length()) halfToFloat(data, base + i * 2L).intoArray(dst, off + i);
+        for (int upper = Ops.WIDE.loopBound(cols); i < upper; i += Ops.WIDE.length()) halfToFloat(data, base + i * 2L).intoArray(dst, off + i);
         for (; i < cols; i++) dst[off + i] = Float.float16ToFloat(data.get(LE, base + i * 2L));
     }
 }

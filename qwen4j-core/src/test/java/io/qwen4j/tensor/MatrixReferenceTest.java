@@ -98,10 +98,11 @@ class MatrixReferenceTest {
             halves[2 * h + 1] = (byte) (h >> 8);
         }
         var seg = MemorySegment.ofArray(halves);
-        float[] lanes = new float[8];
-        for (int h = 0; h < 65536; h += 8) {
+        int width = Ops.WIDE.length();
+        float[] lanes = new float[width];
+        for (int h = 0; h < 65536; h += width) {
             F16Matrix.halfToFloat(seg, 2L * h).intoArray(lanes, 0);
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < width; i++) {
                 float expected = Float.float16ToFloat((short) (h + i));
                 if (Float.isNaN(expected)) assertThat(lanes[i]).isNaN();
                 else assertThat(Float.floatToRawIntBits(lanes[i])).as("half 0x%04x", h + i).isEqualTo(Float.floatToRawIntBits(expected));
