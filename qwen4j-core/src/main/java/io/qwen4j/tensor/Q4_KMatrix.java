@@ -29,7 +29,7 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        return dotRowQ4(r * rowBytes, x, xOff);
+        return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff);
     }
 
     @Override
@@ -38,59 +38,17 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Q4_K's own decode kernel (Q5_K takes the general one below): {@code lanes} nibble bytes at a time widen to one
-     * float vector of low and one of high nibbles (one step per 16 bytes on AVX-512), and the nibbles' high halves
-     * come from a 32-bit lane shift, since x86 has no byte shift and C2 emulates one with several instructions.
+     * A row of {@code blocks} super-blocks from {@code base} dotted with {@code x[xOff ..)}; Q5_K passes the offset of
+     * its fifth bits as qh (-1: none). {@code lanes} nibble bytes at a time widen to one float vector of low and one
+     * of high nibbles (one step per 16 bytes on AVX-512); shifts run on 32-bit lanes (decision 0009). The scaled
+     * quant products and the mins times the sums of x are accumulated apart and subtracted once. Vector code is
+     * written out here, not in helpers: a vector passed across a call that C2 does not inline is boxed.
      */
-    private float dotRowQ4(long base, float[] x, int xOff) {
+    static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff) {
         var f = Ops.WIDE;
         int lanes = f.length();
         var acc = FloatVector.zero(f);
         var mins = FloatVector.zero(f);
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            long blk = base + (long) b * BLOCK_BYTES;
-            float d = Blocks.half(data, blk);
-            float dmin = Blocks.half(data, blk + 2);
-            int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
-            long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q0, q4, q8);
-            for (int g = 0; g < 4; g++) {
-                int lo = (int) (scales >>> 16 * g) & 0xFF | ((int) (minima >>> 16 * g) & 0xFF) << 8;
-                int hi = (int) (scales >>> 16 * g + 8) & 0xFF | ((int) (minima >>> 16 * g + 8) & 0xFF) << 8;
-                int xi = xOff + b * BLOCK + 64 * g;
-                var sumLo = FloatVector.zero(f);
-                var sumHi = FloatVector.zero(f);
-                var xLo = FloatVector.zero(f);
-                var xHi = FloatVector.zero(f);
-                for (int h = 0; h < 32 / lanes; h++) {
-                    var v = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + QS + 32 * g + (long) lanes * h, ByteOrder.LITTLE_ENDIAN);
-                    var ql = v.and((byte) 0x0F);
-                    var qu = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                    var x0 = FloatVector.fromArray(f, x, xi + lanes * h);
-                    var x1 = FloatVector.fromArray(f, x, xi + 32 + lanes * h);
-                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, f, 0)).fma(x0, sumLo);
-                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, f, 0)).fma(x1, sumHi);
-                    xLo = xLo.add(x0);
-                    xHi = xHi.add(x1);
-                }
-                acc = sumLo.fma(FloatVector.broadcast(f, d * (lo & 0xFF)), acc);
-                acc = sumHi.fma(FloatVector.broadcast(f, d * (hi & 0xFF)), acc);
-                mins = xLo.fma(FloatVector.broadcast(f, dmin * (lo >>> 8)), mins);
-                mins = xHi.fma(FloatVector.broadcast(f, dmin * (hi >>> 8)), mins);
-            }
-        }
-        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
-    }
-
-    /**
-     * A row of {@code blocks} super-blocks from {@code base} dotted with {@code x[xOff ..)}; Q5_K passes the offset of
-     * its fifth bits as qh (-1: none). The scaled quant products and the mins times the sums of x are accumulated
-     * apart and subtracted once. Vector code is written out here, not in helpers: C2 gives up inlining in a method
-     * this large, and a vector passed across a call is boxed.
-     */
-    static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff) {
-        var F = Ops.F;
-        var acc = FloatVector.zero(F);
-        var mins = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * blockBytes;
             float d = Blocks.half(data, blk);
@@ -98,38 +56,31 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
             int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
             long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q0, q4, q8);
             for (int g = 0; g < 4; g++) {
-                int lo = (int) (scales >>> 16 * g) & 0xFF | ((int) (minima >>> 16 * g) & 0xFF) << 8;
-                int hi = (int) (scales >>> 16 * g + 8) & 0xFF | ((int) (minima >>> 16 * g + 8) & 0xFF) << 8;
                 int xi = xOff + b * BLOCK + 64 * g;
-                var sumLo = FloatVector.zero(F);
-                var sumHi = FloatVector.zero(F);
-                var xLo = FloatVector.zero(F);
-                var xHi = FloatVector.zero(F);
-                for (int h = 0; h < 2; h++) {
-                    var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
+                var sumLo = FloatVector.zero(f);
+                var sumHi = FloatVector.zero(f);
+                var xLo = FloatVector.zero(f);
+                var xHi = FloatVector.zero(f);
+                for (int h = 0; h < 32 / lanes; h++) {
+                    var v = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + qs + 32 * g + (long) lanes * h, ByteOrder.LITTLE_ENDIAN);
                     var ql = v.and((byte) 0x0F);
                     var qu = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                    if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
-                        var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
-                        ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));
-                        qu = qu.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (2 << 2 * g)).compare(VectorOperators.NE, 0)));
+                    if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones, moved to bit 4
+                        var bits = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + qh + (long) lanes * h, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
+                        ql = ql.or(bits.lanewise(VectorOperators.LSHR, 2 * g).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
+                        qu = qu.or(bits.lanewise(VectorOperators.LSHR, 2 * g + 1).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
                     }
-                    int xl = xi + 16 * h, xu = xi + 32 + 16 * h;
-                    var x0 = FloatVector.fromArray(F, x, xl);
-                    var x1 = FloatVector.fromArray(F, x, xl + 8);
-                    var x2 = FloatVector.fromArray(F, x, xu);
-                    var x3 = FloatVector.fromArray(F, x, xu + 8);
-                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 0)).fma(x0, sumLo);
-                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 1)).fma(x1, sumLo);
-                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 0)).fma(x2, sumHi);
-                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, F, 1)).fma(x3, sumHi);
-                    xLo = xLo.add(x0).add(x1);
-                    xHi = xHi.add(x2).add(x3);
+                    var x0 = FloatVector.fromArray(f, x, xi + lanes * h);
+                    var x1 = FloatVector.fromArray(f, x, xi + 32 + lanes * h);
+                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, f, 0)).fma(x0, sumLo);
+                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, f, 0)).fma(x1, sumHi);
+                    xLo = xLo.add(x0);
+                    xHi = xHi.add(x1);
                 }
-                acc = sumLo.fma(FloatVector.broadcast(F, d * (lo & 0xFF)), acc);
-                acc = sumHi.fma(FloatVector.broadcast(F, d * (hi & 0xFF)), acc);
-                mins = xLo.fma(FloatVector.broadcast(F, dmin * (lo >>> 8)), mins);
-                mins = xHi.fma(FloatVector.broadcast(F, dmin * (hi >>> 8)), mins);
+                acc = sumLo.fma(FloatVector.broadcast(f, d * ((int) (scales >>> 16 * g) & 0xFF)), acc);
+                acc = sumHi.fma(FloatVector.broadcast(f, d * ((int) (scales >>> 16 * g + 8) & 0xFF)), acc);
+                mins = xLo.fma(FloatVector.broadcast(f, dmin * ((int) (minima >>> 16 * g) & 0xFF)), mins);
+                mins = xHi.fma(FloatVector.broadcast(f, dmin * ((int) (minima >>> 16 * g + 8) & 0xFF)), mins);
             }
         }
         return acc.sub(mins).reduceLanes(VectorOperators.ADD);
