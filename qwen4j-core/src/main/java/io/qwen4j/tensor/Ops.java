@@ -147,11 +147,23 @@ public final class Ops {
             }
             for (int g = 0; g < groups; g++) scoresGroup(q, g * dims * ATTENTION_ROWS, dims, src, off, stride, s, g * ATTENTION_ROWS * ld + t, ld);
         }
-        if (vectorEnd == positions) return;
-        for (int r = 0; r < groups * ATTENTION_ROWS; r++) {
-            java.util.Arrays.fill(s, r * ld + vectorEnd, r * ld + positions, 0f);
-            for (int d = 0; d < dims; d++) {
-                axpy(q[attentionQueryIndex(r, d, dims)], k, kOff + d * kStride + vectorEnd, s, r * ld + vectorEnd, positions - vectorEnd);
+        int tail = positions - vectorEnd;
+        if (tail == 0) return;
+        // The last partial chunk: keys read under a mask into a zero-padded panel, scores through a small buffer.
+        float[] padded = panel(dims * PANEL_WIDTH + ATTENTION_ROWS * PANEL_WIDTH);
+        int len = F.length();
+        var first = F.indexInRange(0, tail);
+        var second = F.indexInRange(len, tail);
+        for (int d = 0; d < dims; d++) {
+            int kd = kOff + d * kStride + vectorEnd;
+            FloatVector.fromArray(F, k, kd, first).intoArray(padded, d * PANEL_WIDTH);
+            FloatVector.fromArray(F, k, kd + len, second).intoArray(padded, d * PANEL_WIDTH + len);
+        }
+        int scoresOff = dims * PANEL_WIDTH;
+        for (int g = 0; g < groups; g++) {
+            scoresGroup(q, g * dims * ATTENTION_ROWS, dims, padded, 0, PANEL_WIDTH, padded, scoresOff, PANEL_WIDTH);
+            for (int i = 0; i < ATTENTION_ROWS; i++) {
+                System.arraycopy(padded, scoresOff + i * PANEL_WIDTH, s, (g * ATTENTION_ROWS + i) * ld + vectorEnd, tail);
             }
         }
     }
