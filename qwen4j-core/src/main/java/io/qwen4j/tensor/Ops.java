@@ -80,6 +80,229 @@ public final class Ops {
         for (int i = 0; i < n; i++) x[off + i] *= inv;
     }
 
+    /**
+     * In-place softmax as ggml_vec_soft_max_f32 computes it: max-subtracted, exp in float a vector at a time
+     * (the JDK's vector exp intrinsic, within an ulp of {@link #softmax}'s), each vector's sum added in double.
+     */
+    public static void softmaxVectorized(float[] x, int off, int n) {
+        int len = F.length();
+        int upper = F.loopBound(n);
+        var maxV = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i < upper; i += len) maxV = maxV.max(FloatVector.fromArray(F, x, off + i));
+        float max = maxV.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) max = Math.max(max, x[off + i]);
+        var maxB = FloatVector.broadcast(F, max);
+        double sum = 0;
+        for (i = 0; i < upper; i += len) {
+            var e = FloatVector.fromArray(F, x, off + i).sub(maxB).lanewise(VectorOperators.EXP);
+            e.intoArray(x, off + i);
+            sum += e.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            sum += e;
+        }
+        scale(x, off, n, (float) (1.0 / sum));
+    }
+
+    /**
+     * Query rows per register block of {@link #attentionScores} and {@link #attentionValues}: each key or value
+     * vector loaded is multiplied into the accumulators of this many queries (two vectors of positions or value
+     * dims each, eight accumulators: within AVX2's sixteen registers).
+     */
+    public static final int ATTENTION_ROWS = 4;
+
+    /** Where query row r, dim d goes in {@link #attentionScores}'s interleaved layout. */
+    public static int attentionQueryIndex(int r, int d, int dims) {
+        return (r / ATTENTION_ROWS * dims + d) * ATTENTION_ROWS + r % ATTENTION_ROWS;
+    }
+
+    /**
+     * Attention scores of a block of query rows against one KV head's keys stored transposed ({@code [dim][position]},
+     * row stride {@code kStride}, as KvCache keeps them): {@code s[r * ld + t] = sum_d q_r[d] * k[kOff + d * kStride + t]}
+     * for t < positions and r below rows rounded up to {@link #ATTENTION_ROWS} (pad q with zero rows). The queries
+     * come interleaved in groups of ATTENTION_ROWS rows ({@link #attentionQueryIndex}), so each key vector is loaded
+     * once for the whole group and multiplied into registers (an outer product), instead of one load-add-store
+     * axpy pass per query and dim.
+     */
+    public static void attentionScores(float[] q, int rows, int dims, float[] k, int kOff, int kStride, int positions,
+                                       float[] s, int ld) {
+        int groups = (rows + ATTENTION_ROWS - 1) / ATTENTION_ROWS;
+        int vectorEnd = positions - positions % PANEL_WIDTH;
+        // Several groups read each chunk of keys: copy it into a contiguous panel that stays in L1 (the cache's key
+        // rows are often a power of two apart, which maps a chunk onto few cache sets). One group reads it in place.
+        boolean pack = groups > 1;
+        float[] panel = pack ? panel(dims * PANEL_WIDTH) : null;
+        for (int t = 0; t < vectorEnd; t += PANEL_WIDTH) {
+            float[] src = k;
+            int off = kOff + t;
+            int stride = kStride;
+            if (pack) {
+                for (int d = 0; d < dims; d++) copyPanelRow(k, kOff + d * kStride + t, panel, d * PANEL_WIDTH);
+                src = panel;
+                off = 0;
+                stride = PANEL_WIDTH;
+            }
+            for (int g = 0; g < groups; g++) scoresGroup(q, g * dims * ATTENTION_ROWS, dims, src, off, stride, s, g * ATTENTION_ROWS * ld + t, ld);
+        }
+        int tail = positions - vectorEnd;
+        if (tail == 0) return;
+        // The last partial chunk: keys read under a mask into a zero-padded panel, scores through a small buffer.
+        float[] padded = panel(dims * PANEL_WIDTH + ATTENTION_ROWS * PANEL_WIDTH);
+        int len = F.length();
+        var first = F.indexInRange(0, tail);
+        var second = F.indexInRange(len, tail);
+        for (int d = 0; d < dims; d++) {
+            int kd = kOff + d * kStride + vectorEnd;
+            FloatVector.fromArray(F, k, kd, first).intoArray(padded, d * PANEL_WIDTH);
+            FloatVector.fromArray(F, k, kd + len, second).intoArray(padded, d * PANEL_WIDTH + len);
+        }
+        int scoresOff = dims * PANEL_WIDTH;
+        for (int g = 0; g < groups; g++) {
+            scoresGroup(q, g * dims * ATTENTION_ROWS, dims, padded, 0, PANEL_WIDTH, padded, scoresOff, PANEL_WIDTH);
+            for (int i = 0; i < ATTENTION_ROWS; i++) {
+                System.arraycopy(padded, scoresOff + i * PANEL_WIDTH, s, (g * ATTENTION_ROWS + i) * ld + vectorEnd, tail);
+            }
+        }
+    }
+
+    /** Positions (scores) or value dims (outputs) per accumulator row: two vectors. */
+    private static final int PANEL_WIDTH = 2 * F.length();
+
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** The calling thread's panel of at least {@code size} floats, grown ahead to amortise a lengthening sequence. */
+    private static float[] panel(int size) {
+        float[] p = PANEL.get();
+        if (p.length < size) {
+            p = new float[2 * size];
+            PANEL.set(p);
+        }
+        return p;
+    }
+
+    private static void copyPanelRow(float[] src, int off, float[] panel, int panelOff) {
+        FloatVector.fromArray(F, src, off).intoArray(panel, panelOff);
+        FloatVector.fromArray(F, src, off + F.length()).intoArray(panel, panelOff + F.length());
+    }
+
+    /** One group of ATTENTION_ROWS query rows (from qOff) times PANEL_WIDTH positions of keys (from kOff). */
+    private static void scoresGroup(float[] q, int qOff, int dims, float[] k, int kOff, int kStride, float[] s, int sOff, int ld) {
+        int len = F.length();
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        var c0 = a0;
+        var c1 = a0;
+        var d0 = a0;
+        var d1 = a0;
+        for (int d = 0; d < dims; d++) {
+            int kd = kOff + d * kStride;
+            var k0 = FloatVector.fromArray(F, k, kd);
+            var k1 = FloatVector.fromArray(F, k, kd + len);
+            int qd = qOff + d * ATTENTION_ROWS;
+            var qa = FloatVector.broadcast(F, q[qd]);
+            a0 = k0.fma(qa, a0);
+            a1 = k1.fma(qa, a1);
+            var qb = FloatVector.broadcast(F, q[qd + 1]);
+            b0 = k0.fma(qb, b0);
+            b1 = k1.fma(qb, b1);
+            var qc = FloatVector.broadcast(F, q[qd + 2]);
+            c0 = k0.fma(qc, c0);
+            c1 = k1.fma(qc, c1);
+            var qe = FloatVector.broadcast(F, q[qd + 3]);
+            d0 = k0.fma(qe, d0);
+            d1 = k1.fma(qe, d1);
+        }
+        storeGroup(s, sOff, ld, a0, a1, b0, b1, c0, c1, d0, d1);
+    }
+
+    /** Four rows of two vectors each, rows {@code stride} apart. */
+    private static void storeGroup(float[] dst, int off, int stride, FloatVector a0, FloatVector a1, FloatVector b0,
+                                   FloatVector b1, FloatVector c0, FloatVector c1, FloatVector d0, FloatVector d1) {
+        int len = F.length();
+        a0.intoArray(dst, off);
+        a1.intoArray(dst, off + len);
+        b0.intoArray(dst, off + stride);
+        b1.intoArray(dst, off + stride + len);
+        c0.intoArray(dst, off + 2 * stride);
+        c1.intoArray(dst, off + 2 * stride + len);
+        d0.intoArray(dst, off + 3 * stride);
+        d1.intoArray(dst, off + 3 * stride + len);
+    }
+
+    /**
+     * The attention output of a block of query rows: {@code out[r * width + j] = sum_t p[r * ld + t] *
+     * v[vOff + t * vStride + j]} for j < width, over positions t < positions (v position-major, as KvCache keeps
+     * values), for r below rows rounded up to {@link #ATTENTION_ROWS}. Blocked like {@link #attentionScores}: each
+     * value vector is loaded once for a group of rows.
+     */
+    public static void attentionValues(float[] p, int ld, int rows, int positions, float[] v, int vOff, int vStride,
+                                       int width, float[] out) {
+        int groups = (rows + ATTENTION_ROWS - 1) / ATTENTION_ROWS;
+        int vectorEnd = width - width % PANEL_WIDTH;
+        boolean pack = groups > 1;
+        float[] panel = pack ? panel(positions * PANEL_WIDTH) : null;
+        for (int j = 0; j < vectorEnd; j += PANEL_WIDTH) {
+            float[] src = v;
+            int off = vOff + j;
+            int stride = vStride;
+            if (pack) { // as in attentionScores: one contiguous panel for all groups
+                for (int t = 0; t < positions; t++) copyPanelRow(v, vOff + t * vStride + j, panel, t * PANEL_WIDTH);
+                src = panel;
+                off = 0;
+                stride = PANEL_WIDTH;
+            }
+            for (int g = 0; g < groups; g++) valuesGroup(p, g * ATTENTION_ROWS * ld, ld, positions, src, off, stride, out, g * ATTENTION_ROWS * width + j, width);
+        }
+        if (vectorEnd == width) return;
+        for (int r = 0; r < groups * ATTENTION_ROWS; r++) {
+            java.util.Arrays.fill(out, r * width + vectorEnd, (r + 1) * width, 0f);
+            for (int t = 0; t < positions; t++) {
+                axpy(p[r * ld + t], v, vOff + t * vStride + vectorEnd, out, r * width + vectorEnd, width - vectorEnd);
+            }
+        }
+    }
+
+    /**
+     * One group of ATTENTION_ROWS probability rows (from pOff) times PANEL_WIDTH value dims (from vOff). The same
+     * outer product as scoresGroup with other strides; one shared method with stride parameters measured 30% slower
+     * (too large to inline into both callers, so its strides stay variables and its bounds checks in the loop).
+     */
+    private static void valuesGroup(float[] p, int pOff, int ld, int positions, float[] v, int vOff, int vStride,
+                                    float[] out, int outOff, int width) {
+        int len = F.length();
+        var a0 = FloatVector.zero(F);
+        var a1 = a0;
+        var b0 = a0;
+        var b1 = a0;
+        var c0 = a0;
+        var c1 = a0;
+        var d0 = a0;
+        var d1 = a0;
+        for (int t = 0; t < positions; t++) {
+            int vt = vOff + t * vStride;
+            var v0 = FloatVector.fromArray(F, v, vt);
+            var v1 = FloatVector.fromArray(F, v, vt + len);
+            var pa = FloatVector.broadcast(F, p[pOff + t]);
+            a0 = v0.fma(pa, a0);
+            a1 = v1.fma(pa, a1);
+            var pb = FloatVector.broadcast(F, p[pOff + ld + t]);
+            b0 = v0.fma(pb, b0);
+            b1 = v1.fma(pb, b1);
+            var pc = FloatVector.broadcast(F, p[pOff + 2 * ld + t]);
+            c0 = v0.fma(pc, c0);
+            c1 = v1.fma(pc, c1);
+            var pd = FloatVector.broadcast(F, p[pOff + 3 * ld + t]);
+            d0 = v0.fma(pd, d0);
+            d1 = v1.fma(pd, d1);
+        }
+        storeGroup(out, outOff, width, a0, a1, b0, b1, c0, c1, d0, d1);
+    }
+
     public static float sigmoid(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-x)));
     }

@@ -44,6 +44,20 @@ class OpsTest {
     }
 
     @Test
+    void vectorizedSoftmaxAgreesWithSoftmaxOnEveryLengthAndOffset() {
+        for (int n = 1; n <= 40; n++) {
+            float[] x = random(n + 3);
+            for (int i = 0; i < x.length; i++) x[i] *= 20;
+            x[3 + n / 2] = Float.NEGATIVE_INFINITY;
+            if (n == 1) x[3] = 5f;
+            float[] expected = x.clone();
+            Ops.softmax(expected, 3, n);
+            Ops.softmaxVectorized(x, 3, n);
+            for (int i = 0; i < x.length; i++) assertThat(x[i]).as("n=%d i=%d", n, i).isCloseTo(expected[i], offset(1e-6f));
+        }
+    }
+
+    @Test
     void dotAxpyAddWithOddLengthsAndOffsets() {
         float[] a = random(50);
         float[] b = random(50);

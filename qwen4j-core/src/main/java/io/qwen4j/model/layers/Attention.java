@@ -34,9 +34,14 @@ public final class Attention implements Mixer {
     private final RmsNorm qNorm;
     private final RmsNorm kNorm;
     private final boolean outputGate;
-    private final float scale;
-    /** Per-thread score row, sized to the context on first use. */
-    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[0]);
+    /**
+     * Query rows (block tokens times the heads of one KV group) one attention task serves: 32 rows are eight
+     * register groups that reuse each chunk of keys and values while it is in L1, with score rows still small.
+     */
+    private static final int MAX_BLOCK_ROWS = 32;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The calling thread's query block starts, reused across calls. */
+    private static final ThreadLocal<int[]> BLOCKS = ThreadLocal.withInitial(() -> new int[0]);
 
     /** Which options a family uses. */
     public record Flavor(boolean qkvBias, boolean qkNorm, boolean outputGate) {}
@@ -75,7 +80,6 @@ public final class Attention implements Mixer {
         this.qNorm = qNorm;
         this.kNorm = kNorm;
         this.outputGate = outputGate;
-        this.scale = (float) (1.0 / Math.sqrt(c.headDim()));
     }
 
     @Override
@@ -109,43 +113,93 @@ public final class Attention implements Mixer {
             cache.reserve(pos + 1);
             cache.store(layer, pos, ws.k, i * c.kvDim(), ws.v, i * c.vDim());
         }
-        pool.forRange(n * c.heads(), (start, end) -> {
-            for (int task = start; task < end; task++) {
-                int token = task / c.heads();
-                attendOne(ws, token, task % c.heads(), at.position(token), at.cache(token));
-            }
-        });
+        attend(c, layer, ws.q, ws.attn, n, at, pool);
         if (gate != null) {
             for (int i = 0, len = n * c.qDim(); i < len; i++) ws.attn[i] *= Ops.sigmoid(gate[i]);
         }
         wo.matmul(ws.attn, ws.delta, n, pool);
     }
 
-    private void attendOne(Workspace ws, int token, int head, int pos, KvCache cache) {
+    /**
+     * softmax(q k^T / sqrt(headDim)) v for the {@code n} tokens of {@code at}, whose keys and values of layer
+     * {@code layer} are in their caches: q rows {@code [token][head][headDim]} in, {@code out} rows
+     * {@code [token][head][valueDim]} out. Consecutive tokens of one sequence at consecutive positions form query
+     * blocks, and one task serves a block and one KV head: its queries (block tokens times the heads sharing that
+     * KV head) read each key and value vector once, and each query sees positions up to its own (causal mask).
+     */
+    static void attend(ModelConfig c, int layer, float[] q, float[] out, int n, TokenPlacement at, Parallel pool) {
+        int blockTokens = Math.max(1, MAX_BLOCK_ROWS / c.groupSize());
+        int[] blocks = BLOCKS.get();
+        if (blocks.length < n + 1) {
+            blocks = new int[n + 1];
+            BLOCKS.set(blocks);
+        }
+        int count = 0;
+        for (int i = 0; i < n; ) {
+            int j = i + 1;
+            while (j < n && j - i < blockTokens && at.cache(j) == at.cache(i) && at.position(j) == at.position(j - 1) + 1) j++;
+            blocks[count++] = i;
+            i = j;
+        }
+        blocks[count] = n;
+        int blockCount = count;
+        int[] starts = blocks;
+        int kvHeads = c.kvHeads();
+        pool.forRange(blockCount * kvHeads, (start, end) -> {
+            for (int task = start; task < end; task++) {
+                // Later blocks see more positions: hand them out first so the threads finish together.
+                int b = blockCount - 1 - task / kvHeads;
+                attendBlock(c, layer, q, out, starts[b], starts[b + 1], task % kvHeads, at);
+            }
+        });
+    }
+
+    /** Tokens [first, end) of one sequence at consecutive positions, with the query heads of KV head kvHead. */
+    private static void attendBlock(ModelConfig c, int layer, float[] q, float[] out, int first, int end, int kvHead, TokenPlacement at) {
         int hd = c.headDim();
         int vd = c.valueDim();
-        int kvHead = head / c.groupSize();
-        int positions = pos + 1;
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
+        int group = c.groupSize();
+        int heads = c.heads();
+        int rows = (end - first) * group;
+        int padded = (rows + Ops.ATTENTION_ROWS - 1) / Ops.ATTENTION_ROWS * Ops.ATTENTION_ROWS;
+        int firstPos = at.position(first);
+        int positions = at.position(end - 1) + 1;
+        KvCache cache = at.cache(first);
+        Scratch s = SCRATCH.get().fit(padded * hd, padded * positions, padded * vd, c.contextLength());
+        // Query row r is token first + r / group, head kvHead * group + r % group; pre-scaled, zero rows pad the last group.
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        for (int r = 0; r < padded; r++) {
+            int qOff = ((first + r / group) * heads + kvHead * group + r % group) * hd;
+            for (int d = 0; d < hd; d++) s.queries[Ops.attentionQueryIndex(r, d, hd)] = r < rows ? q[qOff + d] * scale : 0f;
+        }
         int stride = cache.keyStride();
-        float[] scores = SCORES.get();
-        if (scores.length < positions) {
-            scores = new float[Math.max(positions, Math.min(c.contextLength(), 2 * positions))];
-            SCORES.set(scores);
+        Ops.attentionScores(s.queries, rows, hd, cache.keys(layer), kvHead * hd * stride, stride, positions, s.scores, positions);
+        // Causal mask: row r sees positions up to its token's; the padding rows' zero scores are left as they are.
+        for (int r = 0; r < rows; r++) {
+            int seen = firstPos + r / group + 1;
+            Ops.softmaxVectorized(s.scores, r * positions, seen);
+            java.util.Arrays.fill(s.scores, r * positions + seen, (r + 1) * positions, 0f);
         }
-        int qOff = (token * c.heads() + head) * hd;
-        // scores[t] = scale * sum_d q[d] * K[d][t], accumulated row by row over the transposed keys.
-        java.util.Arrays.fill(scores, 0, positions, 0f);
-        int keyRows = kvHead * hd * stride;
-        for (int d = 0; d < hd; d++) {
-            Ops.axpy(ws.q[qOff + d] * scale, keys, keyRows + d * stride, scores, 0, positions);
+        Ops.attentionValues(s.scores, positions, rows, positions, cache.values(layer), kvHead * vd, c.vDim(), vd, s.out);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(s.out, r * vd, out, ((first + r / group) * heads + kvHead * group + r % group) * vd, vd);
         }
-        Ops.softmax(scores, 0, positions);
-        int outOff = (token * c.heads() + head) * vd;
-        java.util.Arrays.fill(ws.attn, outOff, outOff + vd, 0f);
-        for (int t = 0; t < positions; t++) {
-            Ops.axpy(scores[t], values, t * c.vDim() + kvHead * vd, ws.attn, outOff, vd);
+    }
+
+    /** Per-thread buffers of one query block: interleaved queries, score rows, output rows; grown, never shrunk. */
+    private static final class Scratch {
+        float[] queries = new float[0];
+        float[] scores = new float[0];
+        float[] out = new float[0];
+
+        Scratch fit(int queryFloats, int scoreFloats, int outFloats, int contextLength) {
+            if (queries.length < queryFloats) queries = new float[queryFloats];
+            if (out.length < outFloats) out = new float[outFloats];
+            if (scores.length < scoreFloats) {
+                // Grow ahead of a lengthening sequence, by at most what the context allows.
+                scores = new float[Math.max(scoreFloats, (int) Math.min((long) scoreFloats * 2, (long) MAX_BLOCK_ROWS * contextLength))];
+            }
+            return this;
         }
     }
 
