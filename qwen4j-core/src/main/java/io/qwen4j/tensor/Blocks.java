@@ -57,12 +57,9 @@ final class Blocks {
             ByteVector.fromArray(B, new byte[] {1, 2, 4, 8, 16, 32, 64, (byte) 128, 1, 2, 4, 8, 16, 32, 64, (byte) 128}, 0);
 
     /**
-     * get_scale_min_k4 (ggml-quants.c): the j-th (0..7) 6-bit scale and min of a Q4_K / Q5_K super-block, from its
-     * 12 scale bytes read as three little-endian ints; returns {@code scale | min << 8}.
-     */
-    /**
-     * All eight {@link #scaleMinK4} pairs of a super-block at once: scale j in byte j of the first long, min j in
-     * byte j of the second. Kernels read these at the top of their block loop, so that no call is left in the
+     * The eight 6-bit (scale, min) pairs of a Q4_K / Q5_K super-block (get_scale_min_k4 in ggml-quants.c), from its
+     * 12 scale bytes read as three little-endian ints: scale j in byte j of the first long, min j in byte j of the
+     * second. Kernels read these at the top of their block loop, so that no call is left in the
      * vector code when C2's inlining budget runs out.
      */
     static long scalesK4(int q0, int q4, int q8) {
@@ -71,19 +68,9 @@ final class Blocks {
         return (q0 & 0x3F3F3F3FL) | (long) high << 32;
     }
 
-    static long minsK4(int q0, int q4, int q8) {
+    static long minsK4(int q4, int q8) {
         int high = (q8 >>> 4 & 0x0F0F0F0F) | (q4 >>> 6 & 0x03030303) << 4;
         return (q4 & 0x3F3F3F3FL) | (long) high << 32;
     }
 
-    static int scaleMinK4(int q0, int q4, int q8, int j) {
-        if (j < 4) {
-            int s = 8 * j;
-            return (q0 >>> s & 63) | (q4 >>> s & 63) << 8;
-        }
-        int s = 8 * (j - 4);
-        int scale = (q8 >>> s & 0xF) | (q0 >>> s + 6 & 3) << 4;
-        int min = (q8 >>> s + 4 & 0xF) | (q4 >>> s + 6 & 3) << 4;
-        return scale | min << 8;
-    }
 }

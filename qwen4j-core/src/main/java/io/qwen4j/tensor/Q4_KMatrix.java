@@ -54,7 +54,7 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
             float d = Blocks.half(data, blk);
             float dmin = Blocks.half(data, blk + 2);
             int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
-            long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q0, q4, q8);
+            long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q4, q8);
             for (int g = 0; g < 4; g++) {
                 int xi = xOff + b * BLOCK + 64 * g;
                 var sumLo = FloatVector.zero(f);
@@ -96,21 +96,20 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
         float d = Blocks.half(data, blk);
         float dmin = Blocks.half(data, blk + 2);
         int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
+        long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q4, q8);
         for (int g = 0; g < 4; g++) {
-            int lo = Blocks.scaleMinK4(q0, q4, q8, 2 * g);
-            int hi = Blocks.scaleMinK4(q0, q4, q8, 2 * g + 1);
-            var dLo = FloatVector.broadcast(F, d * (lo & 0xFF));
-            var dHi = FloatVector.broadcast(F, d * (hi & 0xFF));
-            var mLo = FloatVector.broadcast(F, dmin * (lo >>> 8));
-            var mHi = FloatVector.broadcast(F, dmin * (hi >>> 8));
+            var dLo = FloatVector.broadcast(F, d * ((int) (scales >>> 16 * g) & 0xFF));
+            var dHi = FloatVector.broadcast(F, d * ((int) (scales >>> 16 * g + 8) & 0xFF));
+            var mLo = FloatVector.broadcast(F, dmin * ((int) (minima >>> 16 * g) & 0xFF));
+            var mHi = FloatVector.broadcast(F, dmin * ((int) (minima >>> 16 * g + 8) & 0xFF));
             for (int h = 0; h < 2; h++) {
                 var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + qs + 32 * g + 16 * h, ByteOrder.LITTLE_ENDIAN);
                 var ql = v.and((byte) 0x0F);
                 var qu = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones
-                    var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN);
-                    ql = ql.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (1 << 2 * g)).compare(VectorOperators.NE, 0)));
-                    qu = qu.or(ByteVector.zero(Blocks.B).blend((byte) 0x10, bits.and((byte) (2 << 2 * g)).compare(VectorOperators.NE, 0)));
+                if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones, moved to bit 4
+                    var bits = ByteVector.fromMemorySegment(Blocks.B, data, blk + qh + 16 * h, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
+                    ql = ql.or(bits.lanewise(VectorOperators.LSHR, 2 * g).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
+                    qu = qu.or(bits.lanewise(VectorOperators.LSHR, 2 * g + 1).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
                 }
                 int ol = off + 64 * g + 16 * h, ou = ol + 32;
                 ((FloatVector) ql.convertShape(VectorOperators.B2F, F, 0)).mul(dLo).sub(mLo).intoArray(dst, ol);
