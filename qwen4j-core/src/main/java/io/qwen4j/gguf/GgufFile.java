@@ -437,18 +437,31 @@ public final class GgufFile implements AutoCloseable {
         }
 
         String string(String what) throws GgufFormatException {
+            return string(what, -1);
+        }
+
+        /**
+         * Reads a string; with {@code index >= 0} it is element {@code index} of the array named {@code what}. The
+         * description of an element is built only for an error message: a vocabulary has 150K strings, and building
+         * one per string took half the time to open a model.
+         */
+        String string(String what, long index) throws GgufFormatException {
             long at = pos;
-            long len = i64("length of " + what);
-            if (len < 0 || len > remaining()) {
-                throw error(at, "length " + Long.toUnsignedString(len) + " of " + what + " exceeds the " + remaining() + " bytes left");
+            if (remaining() < 8) need(8, "length of " + describe(what, index));
+            long len = seg.get(U64, pos);
+            pos += 8;
+            if (len < 0 || len > remaining() || len > Integer.MAX_VALUE - 8) {
+                throw error(at, "length " + Long.toUnsignedString(len) + " of " + describe(what, index) + " exceeds the "
+                        + remaining() + " bytes left");
             }
-            byte[] bytes = seg.asSlice(pos, len).toArray(ValueLayout.JAVA_BYTE);
+            byte[] bytes = new byte[(int) len];
+            MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, bytes, 0, (int) len);
             pos += len;
             return new String(bytes, StandardCharsets.UTF_8);
         }
 
         GgufValue value(GgufValueType type, String key, int depth) throws GgufFormatException {
-            if (type != GgufValueType.ARRAY) return new GgufValue(type, null, scalar(type, key));
+            if (type != GgufValueType.ARRAY) return new GgufValue(type, null, scalar(type, key, -1));
             long at = pos;
             int elemId = i32("element type of array '" + key + "'");
             GgufValueType elem = GgufValueType.byId(elemId);
@@ -466,15 +479,20 @@ public final class GgufFile implements AutoCloseable {
             for (long i = 0; i < count; i++) {
                 items.add(elem == GgufValueType.ARRAY
                         ? value(GgufValueType.ARRAY, key + "[" + i + "]", depth + 1)
-                        : scalar(elem, key + "[" + i + "]"));
+                        : scalar(elem, key, i));
             }
             return new GgufValue(GgufValueType.ARRAY, elem, Collections.unmodifiableList(items));
         }
 
-        Object scalar(GgufValueType type, String key) throws GgufFormatException {
-            String what = "value of '" + key + "'";
-            if (type == GgufValueType.STRING) return string(what);
-            need(type.size, what);
+        /** What a read is for: {@code what} itself, or element {@code index} of the array named {@code what}. */
+        private static String describe(String what, long index) {
+            return index < 0 ? what : "value of '" + what + "[" + index + "]'";
+        }
+
+        /** Reads a scalar value of {@code key}, or of its element {@code index} when that is {@code >= 0}. */
+        Object scalar(GgufValueType type, String key, long index) throws GgufFormatException {
+            if (type == GgufValueType.STRING) return index < 0 ? string("value of '" + key + "'") : string(key, index);
+            if (type.size > remaining()) need(type.size, index < 0 ? "value of '" + key + "'" : describe(key, index));
             long p = pos;
             pos += type.size;
             return switch (type) {
@@ -489,7 +507,9 @@ public final class GgufFile implements AutoCloseable {
                 case FLOAT64 -> Double.longBitsToDouble(seg.get(U64, p));
                 case BOOL -> {
                     byte b = seg.get(ValueLayout.JAVA_BYTE, p);
-                    if (b != 0 && b != 1) throw error(p, "bool " + what + " is " + b + ", not 0 or 1");
+                    if (b != 0 && b != 1) {
+                        throw error(p, (index < 0 ? "value of '" + key + "'" : describe(key, index)) + " is " + b + ", not 0 or 1");
+                    }
                     yield b == 1;
                 }
                 case STRING, ARRAY -> throw new AssertionError(type);
