@@ -6,15 +6,15 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * What every matrix type shares: the parallel split over rows and the batch strategy. A type supplies a fused
- * dot product of one stored row with a float vector (decode), and a row decoder (prompt processing: the row is
- * decoded once into a per-thread buffer and then multiplied with every batch row).
+ * dot product of one stored row with a float vector (decode), and a row decoder (prompt processing: a few rows are
+ * decoded into per-thread buffers and multiplied with a packed, transposed tile of batch rows by a register-tiled
+ * outer-product kernel).
  */
 abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix,
         Q4_1Matrix, Q5_0Matrix, Q5_1Matrix, Q2_KMatrix, Q3_KMatrix, Q4_KMatrix, Q5_KMatrix, Q6_KMatrix,
         IQ4_NLMatrix, IQ4_XSMatrix, MXFP4Matrix {
     /** Below this many multiply-adds a matmul runs on the calling thread: the hand-off would cost more. */
     private static final long PARALLEL_THRESHOLD = 1 << 15;
-    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
 
     final MemorySegment data;
     final int rows;
@@ -49,12 +49,31 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         }
     }
 
-    /** Weight rows decoded together and batch rows kept hot in cache while they are reused (prompt processing). */
-    private static final int ROW_TILE = 6;
+    /**
+     * Weight rows per tile-kernel call: as many as keep the accumulators, two batch vectors and the broadcasts C2
+     * hoists all in registers (AVX2 has 16: 4 rows; AVX-512 has 32: 6). One more row on AVX2 made C2 spill an
+     * accumulator inside the loop, which halved the speed. The kernel stays at 256 bits on AVX-512 CPUs too: at 512
+     * bits it measured faster alone but made a whole prompt slower.
+     */
+    private static final int ROW_TILE = Ops.WIDE.length() >= 16 ? 6 : 4;
+    /** Batch rows packed together; their panel (64 x cols floats) stays in L2 while every weight row passes by. */
     private static final int BATCH_TILE = 64;
+    /** Batch columns per tile-kernel call: two vectors. */
+    private static final int GROUP = 2 * Ops.F.length();
 
     /** Below this many batch rows, decoding each weight row into floats costs more than reading it again. */
     private static final int SMALL_BATCH = 8;
+
+    /** Per-thread buffers of the batched path: decoded weight rows, the packed batch tile, one tile's results. */
+    private static final class Scratch {
+        final float[][] rows = new float[ROW_TILE][0];
+        /** The rows one kernel call reads: rows[i], or the last decoded row again in a short tile. */
+        final float[][] tile = new float[ROW_TILE][];
+        float[] panel = new float[0];
+        final float[] out = new float[ROW_TILE * GROUP];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private void rowsRange(float[] x, float[] y, int batch, int start, int end) {
         if (batch < SMALL_BATCH) {
@@ -63,22 +82,35 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
             }
             return;
         }
-        float[] w = ROW.get();
-        if (w.length < ROW_TILE * cols) {
-            w = new float[ROW_TILE * cols];
-            ROW.set(w);
+        Scratch s = SCRATCH.get();
+        int n = cols;
+        if (s.rows[0].length < n) {
+            for (int i = 0; i < ROW_TILE; i++) s.rows[i] = new float[n];
         }
-        // Each weight row is decoded once per batch tile and then multiplied with every row of the tile.
+        int tilePad = (BATCH_TILE + GROUP - 1) / GROUP * GROUP;
+        if (s.panel.length < tilePad * n) s.panel = new float[tilePad * n];
+        float[][] w = s.tile;
+        float[] panel = s.panel;
+        float[] out = s.out;
+        // Each weight row is decoded once per batch tile and then multiplied with every batch row of the tile.
         for (int b0 = 0; b0 < batch; b0 += BATCH_TILE) {
             int b1 = Math.min(batch, b0 + BATCH_TILE);
+            int groups = (b1 - b0 + GROUP - 1) / GROUP;
+            packBatch(x, b0, b1, panel, groups);
             for (int r = start; r < end; r += ROW_TILE) {
                 int nr = Math.min(ROW_TILE, end - r);
-                for (int i = 0; i < nr; i++) dequantizeRow(r + i, w, i * cols);
-                if (nr == ROW_TILE) {
-                    tile6(w, x, y, b0, b1, r);
-                } else {
-                    for (int i = 0; i < nr; i++) {
-                        for (int b = b0; b < b1; b++) y[b * rows + r + i] = Ops.dot(w, i * cols, x, b * cols, cols);
+                for (int i = 0; i < nr; i++) dequantizeRow(r + i, s.rows[i], 0);
+                for (int i = 0; i < ROW_TILE; i++) w[i] = s.rows[Math.min(i, nr - 1)]; // its results are dropped
+                for (int g = 0; g < groups; g++) {
+                    if (ROW_TILE == 6) {
+                        tile6(w[0], w[1], w[2], w[3], w[4], w[5], panel, g * n * GROUP, out);
+                    } else {
+                        tile4(w[0], w[1], w[2], w[3], panel, g * n * GROUP, out);
+                    }
+                    int nb = Math.min(GROUP, b1 - b0 - g * GROUP);
+                    for (int j = 0; j < nb; j++) {
+                        int yo = (b0 + g * GROUP + j) * rows + r;
+                        for (int i = 0; i < nr; i++) y[yo + i] = out[i * GROUP + j];
                     }
                 }
             }
@@ -86,61 +118,84 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     }
 
     /**
-     * Six decoded weight rows times batch rows [b0, b1), two batch rows at a time: twelve independent accumulators
-     * plus the two batch vectors and one weight vector fill 15 of AVX2's 16 vector registers, and each step is
-     * 8 loads for 12 FMAs (a 4x2 tile is 6 loads for 8), so the loads and the loop overhead weigh less per FMA.
+     * Batch rows [b0, b1) of x in groups of GROUP columns: panel[(g * cols + k) * GROUP + j] = x[b0 + g * GROUP + j][k],
+     * zero past b1. Each group is contiguous, so the tile kernel reads it with a constant stride.
      */
-    private void tile6(float[] w, float[] x, float[] y, int b0, int b1, int r) {
-        var F = Ops.F;
+    private void packBatch(float[] x, int b0, int b1, float[] panel, int groups) {
         int n = cols;
-        int vec = F.loopBound(n);
-        int b = b0;
-        for (; b + 1 < b1; b += 2) {
-            int xa = b * n;
-            int xb = xa + n;
-            var a0 = FloatVector.zero(F); var a1 = FloatVector.zero(F); var a2 = FloatVector.zero(F);
-            var a3 = FloatVector.zero(F); var a4 = FloatVector.zero(F); var a5 = FloatVector.zero(F);
-            var c0 = FloatVector.zero(F); var c1 = FloatVector.zero(F); var c2 = FloatVector.zero(F);
-            var c3 = FloatVector.zero(F); var c4 = FloatVector.zero(F); var c5 = FloatVector.zero(F);
-            for (int k = 0; k < vec; k += F.length()) {
-                var va = FloatVector.fromArray(F, x, xa + k);
-                var vb = FloatVector.fromArray(F, x, xb + k);
-                var v = FloatVector.fromArray(F, w, k);
-                a0 = v.fma(va, a0); c0 = v.fma(vb, c0);
-                v = FloatVector.fromArray(F, w, n + k);
-                a1 = v.fma(va, a1); c1 = v.fma(vb, c1);
-                v = FloatVector.fromArray(F, w, 2 * n + k);
-                a2 = v.fma(va, a2); c2 = v.fma(vb, c2);
-                v = FloatVector.fromArray(F, w, 3 * n + k);
-                a3 = v.fma(va, a3); c3 = v.fma(vb, c3);
-                v = FloatVector.fromArray(F, w, 4 * n + k);
-                a4 = v.fma(va, a4); c4 = v.fma(vb, c4);
-                v = FloatVector.fromArray(F, w, 5 * n + k);
-                a5 = v.fma(va, a5); c5 = v.fma(vb, c5);
-            }
-            int ya = b * rows + r;
-            int yb = ya + rows;
-            sums(y, ya, a0, a1, a2, a3, a4, a5);
-            sums(y, yb, c0, c1, c2, c3, c4, c5);
-            for (int k = vec; k < n; k++) {
-                for (int i = 0; i < ROW_TILE; i++) {
-                    y[ya + i] += w[i * n + k] * x[xa + k];
-                    y[yb + i] += w[i * n + k] * x[xb + k];
+        for (int g = 0; g < groups; g++) {
+            int base = g * n * GROUP;
+            for (int j = 0; j < GROUP; j++) {
+                int b = b0 + g * GROUP + j;
+                if (b < b1) {
+                    for (int k = 0, xo = b * n; k < n; k++) panel[base + k * GROUP + j] = x[xo + k];
+                } else {
+                    for (int k = 0; k < n; k++) panel[base + k * GROUP + j] = 0f;
                 }
             }
         }
-        for (; b < b1; b++) {
-            for (int i = 0; i < ROW_TILE; i++) y[b * rows + r + i] = Ops.dot(w, i * n, x, b * n, n);
-        }
     }
 
-    /** The lane sums of six accumulators into y[off .. off+6). */
-    private static void sums(float[] y, int off, FloatVector s0, FloatVector s1, FloatVector s2, FloatVector s3, FloatVector s4, FloatVector s5) {
-        y[off] = s0.reduceLanes(VectorOperators.ADD);
-        y[off + 1] = s1.reduceLanes(VectorOperators.ADD);
-        y[off + 2] = s2.reduceLanes(VectorOperators.ADD);
-        y[off + 3] = s3.reduceLanes(VectorOperators.ADD);
-        y[off + 4] = s4.reduceLanes(VectorOperators.ADD);
-        y[off + 5] = s5.reduceLanes(VectorOperators.ADD);
+    /**
+     * Six decoded weight rows times one packed group of batch columns (outer products: for each k, each row's weight
+     * is broadcast and multiplied with two vectors of batch values). Every accumulator is a whole dot product, so no
+     * lane sums are needed; out[i * GROUP + j] receives row i, batch column j.
+     */
+    private void tile6(float[] w0, float[] w1, float[] w2, float[] w3, float[] w4, float[] w5, float[] panel, int base,
+            float[] out) {
+        var F = Ops.F;
+        int lanes = F.length();
+        int n = cols;
+        var a0 = FloatVector.zero(F); var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0;
+        var c0 = a0; var c1 = a0; var c2 = a0; var c3 = a0; var c4 = a0; var c5 = a0;
+        for (int k = 0; k < n; k++) {
+            int xo = base + k * GROUP;
+            var va = FloatVector.fromArray(F, panel, xo);
+            var vb = FloatVector.fromArray(F, panel, xo + lanes);
+            var v = FloatVector.broadcast(F, w0[k]);
+            a0 = va.fma(v, a0); c0 = vb.fma(v, c0);
+            v = FloatVector.broadcast(F, w1[k]);
+            a1 = va.fma(v, a1); c1 = vb.fma(v, c1);
+            v = FloatVector.broadcast(F, w2[k]);
+            a2 = va.fma(v, a2); c2 = vb.fma(v, c2);
+            v = FloatVector.broadcast(F, w3[k]);
+            a3 = va.fma(v, a3); c3 = vb.fma(v, c3);
+            v = FloatVector.broadcast(F, w4[k]);
+            a4 = va.fma(v, a4); c4 = vb.fma(v, c4);
+            v = FloatVector.broadcast(F, w5[k]);
+            a5 = va.fma(v, a5); c5 = vb.fma(v, c5);
+        }
+        a0.intoArray(out, 0); c0.intoArray(out, lanes);
+        a1.intoArray(out, GROUP); c1.intoArray(out, GROUP + lanes);
+        a2.intoArray(out, 2 * GROUP); c2.intoArray(out, 2 * GROUP + lanes);
+        a3.intoArray(out, 3 * GROUP); c3.intoArray(out, 3 * GROUP + lanes);
+        a4.intoArray(out, 4 * GROUP); c4.intoArray(out, 4 * GROUP + lanes);
+        a5.intoArray(out, 5 * GROUP); c5.intoArray(out, 5 * GROUP + lanes);
+    }
+
+    /** {@link #tile6} with four rows, for AVX2's 16 vector registers. */
+    private void tile4(float[] w0, float[] w1, float[] w2, float[] w3, float[] panel, int base, float[] out) {
+        var F = Ops.F;
+        int lanes = F.length();
+        int n = cols;
+        var a0 = FloatVector.zero(F); var a1 = a0; var a2 = a0; var a3 = a0;
+        var c0 = a0; var c1 = a0; var c2 = a0; var c3 = a0;
+        for (int k = 0; k < n; k++) {
+            int xo = base + k * GROUP;
+            var va = FloatVector.fromArray(F, panel, xo);
+            var vb = FloatVector.fromArray(F, panel, xo + lanes);
+            var v = FloatVector.broadcast(F, w0[k]);
+            a0 = va.fma(v, a0); c0 = vb.fma(v, c0);
+            v = FloatVector.broadcast(F, w1[k]);
+            a1 = va.fma(v, a1); c1 = vb.fma(v, c1);
+            v = FloatVector.broadcast(F, w2[k]);
+            a2 = va.fma(v, a2); c2 = vb.fma(v, c2);
+            v = FloatVector.broadcast(F, w3[k]);
+            a3 = va.fma(v, a3); c3 = vb.fma(v, c3);
+        }
+        a0.intoArray(out, 0); c0.intoArray(out, lanes);
+        a1.intoArray(out, GROUP); c1.intoArray(out, GROUP + lanes);
+        a2.intoArray(out, 2 * GROUP); c2.intoArray(out, 2 * GROUP + lanes);
+        a3.intoArray(out, 3 * GROUP); c3.intoArray(out, 3 * GROUP + lanes);
     }
 }
