@@ -119,18 +119,22 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
 
     /**
      * Batch rows [b0, b1) of x in groups of GROUP columns: panel[(g * cols + k) * GROUP + j] = x[b0 + g * GROUP + j][k],
-     * zero past b1. Each group is contiguous, so the tile kernel reads it with a constant stride.
+     * zero past b1. Each group is contiguous, so the tile kernel reads it with a constant stride. The copy goes by
+     * blocks of 16 columns, so that its writes stay within 16 cache lines of the panel at a time.
      */
     private void packBatch(float[] x, int b0, int b1, float[] panel, int groups) {
         int n = cols;
         for (int g = 0; g < groups; g++) {
             int base = g * n * GROUP;
-            for (int j = 0; j < GROUP; j++) {
-                int b = b0 + g * GROUP + j;
-                if (b < b1) {
-                    for (int k = 0, xo = b * n; k < n; k++) panel[base + k * GROUP + j] = x[xo + k];
-                } else {
-                    for (int k = 0; k < n; k++) panel[base + k * GROUP + j] = 0f;
+            for (int k0 = 0; k0 < n; k0 += 16) {
+                int k1 = Math.min(n, k0 + 16);
+                for (int j = 0; j < GROUP; j++) {
+                    int b = b0 + g * GROUP + j;
+                    if (b < b1) {
+                        for (int k = k0, xo = b * n; k < k1; k++) panel[base + k * GROUP + j] = x[xo + k];
+                    } else {
+                        for (int k = k0; k < k1; k++) panel[base + k * GROUP + j] = 0f;
+                    }
                 }
             }
         }
