@@ -56,8 +56,12 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
      * bits it measured faster alone but made a whole prompt slower.
      */
     private static final int ROW_TILE = Ops.WIDE.length() >= 16 ? 6 : 4;
-    /** Batch rows packed together; their panel (64 x cols floats) stays in L2 while every weight row passes by. */
-    private static final int BATCH_TILE = 64;
+    /**
+     * Batch rows packed together, at most: up to 128, so that each decoded weight row serves many, but few enough
+     * that their panel (at most 1 MB) stays in L2 while all the weight rows pass by.
+     */
+    private static final int BATCH_TILE = 128;
+    private static final int PANEL_BYTES = 1 << 20;
     /** Batch columns per tile-kernel call: two vectors. */
     private static final int GROUP = 2 * Ops.F.length();
 
@@ -87,14 +91,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         if (s.rows[0].length < n) {
             for (int i = 0; i < ROW_TILE; i++) s.rows[i] = new float[n];
         }
-        int tilePad = (BATCH_TILE + GROUP - 1) / GROUP * GROUP;
-        if (s.panel.length < tilePad * n) s.panel = new float[tilePad * n];
+        int tile = Math.clamp(PANEL_BYTES / (Float.BYTES * n) / GROUP * GROUP, GROUP, BATCH_TILE);
+        if (s.panel.length < tile * n) s.panel = new float[tile * n];
         float[][] w = s.tile;
         float[] panel = s.panel;
         float[] out = s.out;
         // Each weight row is decoded once per batch tile and then multiplied with every batch row of the tile.
-        for (int b0 = 0; b0 < batch; b0 += BATCH_TILE) {
-            int b1 = Math.min(batch, b0 + BATCH_TILE);
+        for (int b0 = 0; b0 < batch; b0 += tile) {
+            int b1 = Math.min(batch, b0 + tile);
             int groups = (b1 - b0 + GROUP - 1) / GROUP;
             packBatch(x, b0, b1, panel, groups);
             for (int r = start; r < end; r += ROW_TILE) {
