@@ -2,7 +2,6 @@ package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * What every matrix type shares: the parallel split over rows and the batch strategy. A type supplies a fused
