@@ -437,22 +437,22 @@ public final class GgufFile implements AutoCloseable {
         }
 
         String string(String what) throws GgufFormatException {
-            return string(what, -1);
+            return string(what, null, -1);
         }
 
         /**
-         * Reads a string; with {@code index >= 0} it is element {@code index} of the array named {@code what}. The
-         * description of an element is built only for an error message: a vocabulary has 150K strings, and building
-         * one per string took half the time to open a model.
+         * Reads a string described by {@code what}, or, when that is null, the value of {@code key} (element
+         * {@code index} of it when that is {@code >= 0}). A value's description is built only for an error message:
+         * a vocabulary has 150K strings, and building one per string took half the time to open a model.
          */
-        String string(String what, long index) throws GgufFormatException {
+        private String string(String what, String key, long index) throws GgufFormatException {
             long at = pos;
-            if (remaining() < 8) need(8, "length of " + describe(what, index));
+            if (remaining() < 8) need(8, "length of " + (what != null ? what : valueOf(key, index)));
             long len = seg.get(U64, pos);
             pos += 8;
             if (len < 0 || len > remaining() || len > Integer.MAX_VALUE - 8) {
-                throw error(at, "length " + Long.toUnsignedString(len) + " of " + describe(what, index) + " exceeds the "
-                        + remaining() + " bytes left");
+                throw error(at, "length " + Long.toUnsignedString(len) + " of " + (what != null ? what : valueOf(key, index))
+                        + " exceeds the " + remaining() + " bytes left");
             }
             byte[] bytes = new byte[(int) len];
             MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, bytes, 0, (int) len);
@@ -484,15 +484,15 @@ public final class GgufFile implements AutoCloseable {
             return new GgufValue(GgufValueType.ARRAY, elem, Collections.unmodifiableList(items));
         }
 
-        /** What a read is for: {@code what} itself, or element {@code index} of the array named {@code what}. */
-        private static String describe(String what, long index) {
-            return index < 0 ? what : "value of '" + what + "[" + index + "]'";
+        /** "value of 'key'", or "value of 'key[index]'" for an array element ({@code index >= 0}). */
+        private static String valueOf(String key, long index) {
+            return "value of '" + key + (index < 0 ? "" : "[" + index + "]") + "'";
         }
 
         /** Reads a scalar value of {@code key}, or of its element {@code index} when that is {@code >= 0}. */
         Object scalar(GgufValueType type, String key, long index) throws GgufFormatException {
-            if (type == GgufValueType.STRING) return index < 0 ? string("value of '" + key + "'") : string(key, index);
-            if (type.size > remaining()) need(type.size, index < 0 ? "value of '" + key + "'" : describe(key, index));
+            if (type == GgufValueType.STRING) return string(null, key, index);
+            if (type.size > remaining()) need(type.size, valueOf(key, index));
             long p = pos;
             pos += type.size;
             return switch (type) {
@@ -508,7 +508,7 @@ public final class GgufFile implements AutoCloseable {
                 case BOOL -> {
                     byte b = seg.get(ValueLayout.JAVA_BYTE, p);
                     if (b != 0 && b != 1) {
-                        throw error(p, (index < 0 ? "value of '" + key + "'" : describe(key, index)) + " is " + b + ", not 0 or 1");
+                        throw error(p, "bool " + valueOf(key, index) + " is " + b + ", not 0 or 1");
                     }
                     yield b == 1;
                 }

@@ -90,14 +90,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         if (s.rows[0].length < n) {
             for (int i = 0; i < ROW_TILE; i++) s.rows[i] = new float[n];
         }
-        int tile = Math.max(GROUP, Math.min(BATCH_TILE, PANEL_BYTES / (Float.BYTES * n)) / GROUP * GROUP);
-        if (s.panel.length < tile * n) s.panel = new float[tile * n];
+        int batchTile = Math.max(GROUP, Math.min(BATCH_TILE, PANEL_BYTES / (Float.BYTES * n)) / GROUP * GROUP);
+        if (s.panel.length < batchTile * n) s.panel = new float[batchTile * n];
         float[][] w = s.tile;
         float[] panel = s.panel;
         float[] out = s.out;
         // Each weight row is decoded once per batch tile and then multiplied with every batch row of the tile.
-        for (int b0 = 0; b0 < batch; b0 += tile) {
-            int b1 = Math.min(batch, b0 + tile);
+        for (int b0 = 0; b0 < batch; b0 += batchTile) {
+            int b1 = Math.min(batch, b0 + batchTile);
             int groups = (b1 - b0 + GROUP - 1) / GROUP;
             packBatch(x, b0, b1, panel, groups);
             for (int r = start; r < end; r += ROW_TILE) {
