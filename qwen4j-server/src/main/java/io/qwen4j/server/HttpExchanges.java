@@ -14,24 +14,36 @@ public final class HttpExchanges {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Reads the body, refusing more than {@code limit} bytes (413) without reading them all. */
+    /**
+     * How much of a refused body is read and dropped before the 413 goes out. A client that is still sending
+     * when the server closes the connection gets a TCP reset, which can destroy the 413 before the client reads
+     * it; past this many bytes the connection is closed anyway.
+     */
+    static final long DRAIN_LIMIT = 64L << 20;
+
+    /** Reads the body, refusing more than {@code limit} bytes (413) without keeping them. */
     public static byte[] body(HttpExchange ex, int limit) throws IOException {
         String declared = ex.getRequestHeaders().getFirst("Content-Length");
+        long length = -1;
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.strip()) > limit) throw tooLarge(limit);
+                length = Long.parseLong(declared.strip());
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest(null, "invalid Content-Length header");
             }
         }
         try (InputStream in = ex.getRequestBody()) {
+            if (length > limit) throw tooLarge(in, limit);
             byte[] bytes = in.readNBytes(limit + 1);
-            if (bytes.length > limit) throw tooLarge(limit);
+            if (bytes.length > limit) throw tooLarge(in, limit);
             return bytes;
         }
     }
 
-    private static ApiException tooLarge(int limit) {
+    private static ApiException tooLarge(InputStream in, int limit) throws IOException {
+        long dropped = 0;
+        byte[] sink = new byte[64 << 10];
+        for (int n; dropped < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) dropped += n;
         return new ApiException(413, "invalid_request_error", null, "request body exceeds " + limit + " bytes");
     }
 

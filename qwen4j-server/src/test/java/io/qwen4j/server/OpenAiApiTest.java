@@ -120,6 +120,23 @@ class OpenAiApiTest {
     }
 
     @Test
+    void oversizedBodiesGetTheir413WhileTheClientIsStillSending() throws Exception {
+        // The server must not close the connection under a client that is still writing: the reset would
+        // destroy the 413 before the client reads it. Both declared-length and chunked bodies, several times.
+        byte[] huge = ("{\"messages\": [{\"role\": \"user\", \"content\": \"" + "x".repeat(12 << 20) + "\"}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        URI uri = URI.create(tiny.baseUrl() + "/v1/chat/completions");
+        for (int i = 0; i < 6; i++) {
+            var body = i % 2 == 0 ? HttpRequest.BodyPublishers.ofByteArray(huge)
+                    : HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(huge));
+            var r = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json").POST(body).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("attempt %d", i).isEqualTo(413);
+            assertThat(r.body()).contains("request body exceeds");
+        }
+    }
+
+    @Test
     void refusesToListenOnANetworkAddressWithoutAKey() {
         assertThatThrownBy(() -> ApiServer.start(tiny.model, "tiny", new ApiServer.Config("0.0.0.0", 0, null, false, 1024)))
                 .hasMessageContaining("without an API key");
