@@ -21,30 +21,26 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Byte j of the 16 holds elements j and j+16, so each chunk of {@code lanes} bytes widens to two float vectors
-     * (low nibbles, high nibbles) without a lane shuffle: one chunk on AVX-512 (Ops.WIDE), two otherwise.
+     * Unpacks the row (see UnpackedRow), then dots it. Byte j of a block's 16 holds elements j (low nibble) and
+     * j+16 (high nibble), so one 16-byte vector gives the block's two halves in element order; the scale is
+     * written for both groups of 16.
      */
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        var f = Ops.WIDE;
-        int lanes = f.length();
+        UnpackedRow u = UnpackedRow.of(cols);
+        byte[] q = u.quants;
+        float[] sc = u.scales;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(f);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
-            int xi = xOff + b * BLOCK;
-            var sum = FloatVector.zero(f);
-            for (int part = 0; part < BLOCK / 2 / lanes; part++) {
-                var packed = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + 2 + (long) part * lanes, ByteOrder.LITTLE_ENDIAN);
-                var lo = packed.and((byte) 0x0F).sub((byte) 8);
-                var hi = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8);
-                sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + part * lanes), sum);
-                sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + BLOCK / 2 + part * lanes), sum);
-            }
-            acc = sum.fma(FloatVector.broadcast(f, d), acc);
+            sc[2 * b] = d;
+            sc[2 * b + 1] = d;
+            var packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            packed.and((byte) 0x0F).sub((byte) 8).intoArray(q, b * BLOCK);
+            packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).intoArray(q, b * BLOCK + 16);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return u.dot(cols, x, xOff);
     }
 
     @Override

@@ -38,52 +38,48 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * A row of {@code blocks} super-blocks from {@code base} dotted with {@code x[xOff ..)}; Q5_K passes the offset of
-     * its fifth bits as qh (-1: none). {@code lanes} nibble bytes at a time widen to one float vector of low and one
-     * of high nibbles (one step per 16 bytes on AVX-512); shifts run on 32-bit lanes (decision 0009). The scaled
-     * quant products and the mins times the sums of x are accumulated apart and subtracted once. Vector code is
-     * written out here, not in helpers: a vector passed across a call that C2 does not inline is boxed.
+     * Decode: unpacks the row (see UnpackedRow), then dots it. Group g's 32 bytes give elements 64g .. 64g+31 (low
+     * nibbles) and 64g+32 .. 64g+63 (high nibbles), with Q5_K's fifth bits (bit 2g of qh[l] for the low nibbles,
+     * 2g+1 for the high ones) moved to bit 4; one 32-byte vector per half group. The (scale, min) pair of each
+     * 32 elements is written for both of its groups of 16.
      */
     static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff) {
-        var f = Ops.WIDE;
-        int lanes = f.length();
-        var acc = FloatVector.zero(f);
-        var mins = FloatVector.zero(f);
+        UnpackedRow u = UnpackedRow.of(blocks * BLOCK);
+        unpack(data, base, blocks, blockBytes, qs, qh, u);
+        return u.dotWithMins(blocks * BLOCK, x, xOff);
+    }
+
+    private static void unpack(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, UnpackedRow u) {
+        byte[] q = u.quants;
+        float[] sc = u.scales;
+        float[] mn = u.mins;
+        var B = ByteVector.SPECIES_256;
         for (int b = 0; b < blocks; b++) {
             long blk = base + (long) b * blockBytes;
             float d = Blocks.half(data, blk);
             float dmin = Blocks.half(data, blk + 2);
             int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
             long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q4, q8);
+            for (int j = 0; j < 8; j++) {
+                float s = d * ((int) (scales >>> 8 * j) & 0xFF), m = dmin * ((int) (minima >>> 8 * j) & 0xFF);
+                sc[16 * b + 2 * j] = s;
+                sc[16 * b + 2 * j + 1] = s;
+                mn[16 * b + 2 * j] = m;
+                mn[16 * b + 2 * j + 1] = m;
+            }
+            var bits = qh >= 0 ? ByteVector.fromMemorySegment(B, data, blk + qh, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts() : null;
             for (int g = 0; g < 4; g++) {
-                int xi = xOff + b * BLOCK + 64 * g;
-                var sumLo = FloatVector.zero(f);
-                var sumHi = FloatVector.zero(f);
-                var xLo = FloatVector.zero(f);
-                var xHi = FloatVector.zero(f);
-                for (int h = 0; h < 32 / lanes; h++) {
-                    var v = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + qs + 32 * g + (long) lanes * h, ByteOrder.LITTLE_ENDIAN);
-                    var ql = v.and((byte) 0x0F);
-                    var qu = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-                    if (qh >= 0) { // fifth bits: bit 2g of qh[l] for the low nibbles, 2g+1 for the high ones, moved to bit 4
-                        var bits = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + qh + (long) lanes * h, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
-                        ql = ql.or(bits.lanewise(VectorOperators.LSHR, 2 * g).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
-                        qu = qu.or(bits.lanewise(VectorOperators.LSHR, 2 * g + 1).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
-                    }
-                    var x0 = FloatVector.fromArray(f, x, xi + lanes * h);
-                    var x1 = FloatVector.fromArray(f, x, xi + 32 + lanes * h);
-                    sumLo = ((FloatVector) ql.convertShape(VectorOperators.B2F, f, 0)).fma(x0, sumLo);
-                    sumHi = ((FloatVector) qu.convertShape(VectorOperators.B2F, f, 0)).fma(x1, sumHi);
-                    xLo = xLo.add(x0);
-                    xHi = xHi.add(x1);
+                var v = ByteVector.fromMemorySegment(B, data, blk + qs + 32 * g, ByteOrder.LITTLE_ENDIAN);
+                var lo = v.and((byte) 0x0F);
+                var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+                if (bits != null) {
+                    lo = lo.or(bits.lanewise(VectorOperators.LSHR, 2 * g).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
+                    hi = hi.or(bits.lanewise(VectorOperators.LSHR, 2 * g + 1).and(0x01010101).lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes());
                 }
-                acc = sumLo.fma(FloatVector.broadcast(f, d * ((int) (scales >>> 16 * g) & 0xFF)), acc);
-                acc = sumHi.fma(FloatVector.broadcast(f, d * ((int) (scales >>> 16 * g + 8) & 0xFF)), acc);
-                mins = xLo.fma(FloatVector.broadcast(f, dmin * ((int) (minima >>> 16 * g) & 0xFF)), mins);
-                mins = xHi.fma(FloatVector.broadcast(f, dmin * ((int) (minima >>> 16 * g + 8) & 0xFF)), mins);
+                lo.intoArray(q, b * BLOCK + 64 * g);
+                hi.intoArray(q, b * BLOCK + 64 * g + 32);
             }
         }
-        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
     }
 
     /** A row of super-blocks into {@code dst[off ..)}: {@code d*scale * q - dmin*min}, multiply then subtract, as ggml rounds. */

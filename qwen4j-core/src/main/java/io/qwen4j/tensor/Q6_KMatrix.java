@@ -1,7 +1,6 @@
 package io.qwen4j.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -13,7 +12,6 @@ import jdk.incubator.vector.VectorOperators;
  * elements, byte l (0..31) of ql, ql+32 and qh yields elements l, l+32, l+64, l+96 (dequantize_row_q6_K).
  */
 final class Q6_KMatrix extends RowMatrix implements Matrix {
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 210;
     private static final int QH = 128, SCALES = 192, D = 208;
@@ -28,50 +26,39 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Lanes l .. l+lanes of half n (one step per 16 bytes on AVX-512, two on AVX2): quants k = 0..3 (elements +0,
-     * +32, +64, +96) are the low nibbles of ql and ql+32, then their high nibbles, with bit pair k of qh on top;
-     * written out per k so that every shift is a constant and no vector is carried between steps. Shifts run on
-     * 32-bit lanes and the mask drops what crosses a byte: x86 has no byte shift, and C2's emulation costs several
-     * instructions each.
+     * Unpacks the row (see UnpackedRow), then dots it. Each half n of 128 elements is unpacked with 32-byte vectors:
+     * quants k = 0..3 (elements +0, +32, +64, +96) are the low nibbles of ql and ql+32, then their high nibbles, with
+     * bit pair k of qh on top, stored in element order. Shifts run on 32-bit lanes and the mask drops what crosses a
+     * byte: x86 has no byte shift.
      */
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        var f = Ops.WIDE;
-        int lanes = f.length();
+        UnpackedRow u = UnpackedRow.of(cols);
+        unpack(r, u.quants, u.scales);
+        return u.dot(cols, x, xOff);
+    }
+
+    private void unpack(int r, byte[] q, float[] sc) {
         long base = r * rowBytes;
-        var acc = FloatVector.zero(f);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            float d = Blocks.half(data, blk + D);
-            // The 16 int8 scales as two words read first: C2 inlines calls in parse order until the method's node
-            // budget is spent, and a call left in this loop would spill every vector register.
-            long scales0 = data.get(LONG_LE, blk + SCALES), scales1 = data.get(LONG_LE, blk + SCALES + 8);
+            var d = FloatVector.broadcast(Ops.F, Blocks.half(data, blk + D));
+            var scales = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + SCALES, ByteOrder.LITTLE_ENDIAN);
+            ((FloatVector) scales.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(sc, 16 * b);
+            ((FloatVector) scales.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(d).intoArray(sc, 16 * b + 8);
             for (int n = 0; n < 2; n++) {
-                long scales = n == 0 ? scales0 : scales1;
-                for (int l = 0; l < 32; l += lanes) {
-                    var qa = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + 64 * n + l, ByteOrder.LITTLE_ENDIAN);
-                    var qb = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + 64 * n + 32 + l, ByteOrder.LITTLE_ENDIAN);
-                    var qh = ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + QH + 32 * n + l, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
-                    var q0 = qa.and((byte) 0x0F).or(qh.lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32);
-                    var q1 = qb.and((byte) 0x0F).or(qh.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32);
-                    var q2 = qa.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                            .or(qh.reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32);
-                    var q3 = qb.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
-                            .or(qh.lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32);
-                    int xi = xOff + b * BLOCK + 128 * n + l;
-                    int sc = 8 * (l / 16);
-                    var p0 = ((FloatVector) q0.convertShape(VectorOperators.B2F, f, 0)).mul(FloatVector.fromArray(f, x, xi));
-                    var p1 = ((FloatVector) q1.convertShape(VectorOperators.B2F, f, 0)).mul(FloatVector.fromArray(f, x, xi + 32));
-                    var p2 = ((FloatVector) q2.convertShape(VectorOperators.B2F, f, 0)).mul(FloatVector.fromArray(f, x, xi + 64));
-                    var p3 = ((FloatVector) q3.convertShape(VectorOperators.B2F, f, 0)).mul(FloatVector.fromArray(f, x, xi + 96));
-                    acc = p0.fma(FloatVector.broadcast(f, d * (byte) (scales >>> sc)), acc);
-                    acc = p1.fma(FloatVector.broadcast(f, d * (byte) (scales >>> sc + 16)), acc);
-                    acc = p2.fma(FloatVector.broadcast(f, d * (byte) (scales >>> sc + 32)), acc);
-                    acc = p3.fma(FloatVector.broadcast(f, d * (byte) (scales >>> sc + 48)), acc);
-                }
+                int o = b * BLOCK + 128 * n;
+                var qa = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, blk + 64 * n, ByteOrder.LITTLE_ENDIAN);
+                var qb = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, blk + 64 * n + 32, ByteOrder.LITTLE_ENDIAN);
+                var qh = ByteVector.fromMemorySegment(ByteVector.SPECIES_256, data, blk + QH + 32 * n, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
+                qa.and((byte) 0x0F).or(qh.lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32).intoArray(q, o);
+                qb.and((byte) 0x0F).or(qh.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 32);
+                qa.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .or(qh.reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 64);
+                qb.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .or(qh.lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30)).sub((byte) 32).intoArray(q, o + 96);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override

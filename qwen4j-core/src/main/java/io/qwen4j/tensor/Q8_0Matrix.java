@@ -20,25 +20,49 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q8_0;
     }
 
+    /**
+     * Two blocks per step into two accumulators, and each block's products summed as a tree: the chained form
+     * (four FMAs into one sum, then the scale FMA) left each block waiting on the previous one's latency.
+     */
     @Override
     float dotRow(int r, float[] x, int xOff) {
         var f = Ops.WIDE;
-        int lanes = f.length();
         long base = r * rowBytes;
-        var acc = FloatVector.zero(f);
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+        var acc0 = FloatVector.zero(f);
+        var acc1 = FloatVector.zero(f);
+        int blocks = cols / BLOCK;
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d0 = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
+            float d1 = Float.float16ToFloat(data.get(F16Matrix.LE, blk + BLOCK_BYTES));
+            int xi = xOff + b * BLOCK;
+            acc0 = blockDot(blk + 2, x, xi).fma(FloatVector.broadcast(f, d0), acc0);
+            acc1 = blockDot(blk + BLOCK_BYTES + 2, x, xi + BLOCK).fma(FloatVector.broadcast(f, d1), acc1);
+        }
+        if (b < blocks) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
-            int xi = xOff + b * BLOCK;
-            var sum = FloatVector.zero(f);
-            for (int part = 0; part < BLOCK / lanes; part++) {
-                var q = (FloatVector) ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, blk + 2 + (long) part * lanes, ByteOrder.LITTLE_ENDIAN)
-                        .convertShape(VectorOperators.B2F, f, 0);
-                sum = q.fma(FloatVector.fromArray(f, x, xi + part * lanes), sum);
-            }
-            acc = sum.fma(FloatVector.broadcast(f, d), acc);
+            acc0 = blockDot(blk + 2, x, xOff + b * BLOCK).fma(FloatVector.broadcast(f, d), acc0);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The 32 quants at {@code q} times x[xi..xi+32), as a vector of partial sums. */
+    private FloatVector blockDot(long q, float[] x, int xi) {
+        var f = Ops.WIDE;
+        int lanes = f.length();
+        var p0 = quants(q).mul(FloatVector.fromArray(f, x, xi));
+        var p1 = quants(q + lanes).mul(FloatVector.fromArray(f, x, xi + lanes));
+        if (lanes == BLOCK / 2) return p0.add(p1);
+        p0 = quants(q + 2L * lanes).fma(FloatVector.fromArray(f, x, xi + 2 * lanes), p0);
+        p1 = quants(q + 3L * lanes).fma(FloatVector.fromArray(f, x, xi + 3 * lanes), p1);
+        return p0.add(p1);
+    }
+
+    private FloatVector quants(long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2F, Ops.WIDE, 0);
     }
 
     @Override

@@ -1,0 +1,93 @@
+package io.qwen4j.tensor;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * A weight row of a K-quant type unpacked into int8 quants and one float scale per group of 16 elements, for the
+ * decode kernels: the row is first unpacked with full-width byte vectors (one method, one loop), then dotted with
+ * x from L1 (another). Done in one loop, the unpacking ran on 8-byte vectors on AVX2 and the kernel's size made C2
+ * stop inlining (NodeCountInliningCutoff) before the dot product's helpers, which then ran as calls.
+ */
+final class UnpackedRow {
+    final byte[] quants;
+    /** Scale of quants[16 g .. 16 g + 16), d already applied. */
+    final float[] scales;
+    /** For types with minima (Q4_K, Q5_K): what group g subtracts from each element, dmin already applied. */
+    final float[] mins;
+
+    private UnpackedRow(int cols) {
+        quants = new byte[cols];
+        scales = new float[cols / 16];
+        mins = new float[cols / 16];
+    }
+
+    private static final ThreadLocal<UnpackedRow> PER_THREAD = ThreadLocal.withInitial(() -> new UnpackedRow(0));
+
+    /** This thread's buffers, grown to hold a row of {@code cols}. */
+    static UnpackedRow of(int cols) {
+        UnpackedRow u = PER_THREAD.get();
+        if (u.quants.length < cols) {
+            u = new UnpackedRow(cols);
+            PER_THREAD.set(u);
+        }
+        return u;
+    }
+
+    /**
+     * Sum over groups g of scales[g] * (quants[16 g ..] . x[xOff + 16 g ..]) for {@code cols} elements. Two groups
+     * per step into two accumulators, each group's products summed before its scale: one chain of FMAs through
+     * every group would make each step wait on the previous one.
+     */
+    float dot(int cols, float[] x, int xOff) {
+        var f = Ops.WIDE;
+        var acc0 = FloatVector.zero(f);
+        var acc1 = FloatVector.zero(f);
+        byte[] q = quants;
+        float[] sc = scales;
+        for (int o = 0, g = 0; o < cols; o += 32, g += 2) {
+            acc0 = group(q, o, x, xOff + o).fma(FloatVector.broadcast(f, sc[g]), acc0);
+            acc1 = group(q, o + 16, x, xOff + o + 16).fma(FloatVector.broadcast(f, sc[g + 1]), acc1);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** As {@link #dot}, less mins[g] times the sum of the group's x. */
+    float dotWithMins(int cols, float[] x, int xOff) {
+        var f = Ops.WIDE;
+        var acc0 = FloatVector.zero(f);
+        var acc1 = FloatVector.zero(f);
+        var min0 = FloatVector.zero(f);
+        var min1 = FloatVector.zero(f);
+        byte[] q = quants;
+        float[] sc = scales;
+        float[] mn = mins;
+        for (int o = 0, g = 0; o < cols; o += 32, g += 2) {
+            acc0 = group(q, o, x, xOff + o).fma(FloatVector.broadcast(f, sc[g]), acc0);
+            acc1 = group(q, o + 16, x, xOff + o + 16).fma(FloatVector.broadcast(f, sc[g + 1]), acc1);
+            min0 = groupSum(x, xOff + o).fma(FloatVector.broadcast(f, mn[g]), min0);
+            min1 = groupSum(x, xOff + o + 16).fma(FloatVector.broadcast(f, mn[g + 1]), min1);
+        }
+        return acc0.add(acc1).sub(min0.add(min1)).reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector groupSum(float[] x, int xi) {
+        var f = Ops.WIDE;
+        var s = FloatVector.fromArray(f, x, xi);
+        if (f.length() == 16) return s;
+        return s.add(FloatVector.fromArray(f, x, xi + 8));
+    }
+
+    /** Sixteen quants from {@code q[at..]} times x[xi..xi+16): one vector on AVX-512, two summed on AVX2. */
+    private static FloatVector group(byte[] q, int at, float[] x, int xi) {
+        var f = Ops.WIDE;
+        var p = widen(q, at).mul(FloatVector.fromArray(f, x, xi));
+        if (f.length() == 16) return p;
+        return widen(q, at + 8).fma(FloatVector.fromArray(f, x, xi + 8), p);
+    }
+
+    private static FloatVector widen(byte[] q, int at) {
+        return (FloatVector) ByteVector.fromArray(Ops.WIDE_BYTES, q, at).convertShape(VectorOperators.B2F, Ops.WIDE, 0);
+    }
+}
