@@ -19,8 +19,7 @@ final class F16Matrix extends RowMatrix implements Matrix {
     }
 
     /** Halves converted per step of a row's dot product: a buffer that stays in L1 next to x. */
-    private static final int CHUNK = 512;
-    private static final ThreadLocal<float[]> FLOATS = ThreadLocal.withInitial(() -> new float[CHUNK]);
+    static final int CHUNK = 512;
 
     /**
      * {@code n} halves from {@code seg} at {@code offset} to floats. A plain loop on purpose: C2 vectorizes it into
@@ -34,21 +33,30 @@ final class F16Matrix extends RowMatrix implements Matrix {
     /** Converts the row a chunk at a time into a per-thread buffer and dots that with x: two passes through L1. */
     @Override
     float dotRow(int r, float[] x, int xOff) {
+        return dotRow(r, x, xOff, UnpackedRow.of(cols));
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
         var f = Ops.F;
-        float[] buf = FLOATS.get();
+        float[] buf = scratch.floats;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(f);
+        // Two accumulators: with one, every step waited on the previous FMA's latency.
+        var acc0 = FloatVector.zero(f);
+        var acc1 = FloatVector.zero(f);
+        int lanes = f.length();
         float tail = 0f;
         for (int c0 = 0; c0 < cols; c0 += CHUNK) {
             int n = Math.min(CHUNK, cols - c0);
             halvesToFloats(data, base + 2L * c0, buf, 0, n);
             int i = 0;
-            for (int upper = f.loopBound(n); i < upper; i += f.length()) {
-                acc = FloatVector.fromArray(f, buf, i).fma(FloatVector.fromArray(f, x, xOff + c0 + i), acc);
+            for (int upper = n - 2 * lanes; i <= upper; i += 2 * lanes) {
+                acc0 = FloatVector.fromArray(f, buf, i).fma(FloatVector.fromArray(f, x, xOff + c0 + i), acc0);
+                acc1 = FloatVector.fromArray(f, buf, i + lanes).fma(FloatVector.fromArray(f, x, xOff + c0 + i + lanes), acc1);
             }
             for (; i < n; i++) tail += buf[i] * x[xOff + c0 + i];
         }
-        return acc.reduceLanes(VectorOperators.ADD) + tail;
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD) + tail;
     }
 
     @Override

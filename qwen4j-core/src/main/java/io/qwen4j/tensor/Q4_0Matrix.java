@@ -27,7 +27,11 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
      */
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        UnpackedRow u = UnpackedRow.of(cols);
+        return dotRow(r, x, xOff, UnpackedRow.of(cols));
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;

@@ -29,7 +29,12 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff);
+        return dotRow(r, x, xOff, UnpackedRow.of(cols));
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff, u);
     }
 
     @Override
@@ -43,8 +48,7 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
      * 2g+1 for the high ones) moved to bit 4; one 32-byte vector per half group. The (scale, min) pair of each
      * 32 elements is written for both of its groups of 16.
      */
-    static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff) {
-        UnpackedRow u = UnpackedRow.of(blocks * BLOCK);
+    static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff, UnpackedRow u) {
         unpack(data, base, blocks, blockBytes, qs, qh, u);
         return u.dotWithMins(blocks * BLOCK, x, xOff);
     }

@@ -33,7 +33,11 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
      */
     @Override
     float dotRow(int r, float[] x, int xOff) {
-        UnpackedRow u = UnpackedRow.of(cols);
+        return dotRow(r, x, xOff, UnpackedRow.of(cols));
+    }
+
+    @Override
+    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         unpack(r, u.quants, u.scales);
         return u.dot(cols, x, xOff);
     }

@@ -5,10 +5,11 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * A weight row of a K-quant type unpacked into int8 quants and one float scale per group of 16 elements, for the
- * decode kernels: the row is first unpacked with full-width byte vectors (one method, one loop), then dotted with
- * x from L1 (another). Done in one loop, the unpacking ran on 8-byte vectors on AVX2 and the kernel's size made C2
- * stop inlining (NodeCountInliningCutoff) before the dot product's helpers, which then ran as calls.
+ * A thread's scratch for the decode kernels: a weight row unpacked into int8 quants and one float scale per group
+ * of 16 elements (Q4_0 and the K-quants), or a chunk of an F16 row as floats. The row is first unpacked with
+ * full-width byte vectors (one method, one loop), then dotted with x from L1 (another). Done in one loop, the
+ * unpacking ran on 8-byte vectors on AVX2 and the kernel's size made C2 stop inlining (NodeCountInliningCutoff)
+ * before the dot product's helpers, which then ran as calls.
  */
 final class UnpackedRow {
     final byte[] quants;
@@ -16,6 +17,8 @@ final class UnpackedRow {
     final float[] scales;
     /** For types with minima (Q4_K, Q5_K): what group g subtracts from each element, dmin already applied. */
     final float[] mins;
+    /** F16Matrix's converted halves, a chunk of the row at a time. */
+    final float[] floats = new float[F16Matrix.CHUNK];
 
     private UnpackedRow(int cols) {
         quants = new byte[cols];
@@ -46,14 +49,19 @@ final class UnpackedRow {
         var acc1 = FloatVector.zero(f);
         byte[] q = quants;
         float[] sc = scales;
-        for (int o = 0, g = 0; o < cols; o += 32, g += 2) {
+        for (int g = 0, groups = cols / 16; g < groups; g += 2) {
+            int o = 16 * g;
             acc0 = group(q, o, x, xOff + o).fma(FloatVector.broadcast(f, sc[g]), acc0);
             acc1 = group(q, o + 16, x, xOff + o + 16).fma(FloatVector.broadcast(f, sc[g + 1]), acc1);
         }
         return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
     }
 
-    /** As {@link #dot}, less mins[g] times the sum of the group's x. */
+    /**
+     * As {@link #dot}, less mins[g] times the sum of the group's x (Q4_K, Q5_K). Their groups are of 32, but a
+     * 32-element step (four products and four x sums at AVX2) made C2 stop inlining the helpers and ran 2x slower,
+     * so each pair of scale and min is written for both of its groups of 16.
+     */
     float dotWithMins(int cols, float[] x, int xOff) {
         var f = Ops.WIDE;
         var acc0 = FloatVector.zero(f);
@@ -63,7 +71,8 @@ final class UnpackedRow {
         byte[] q = quants;
         float[] sc = scales;
         float[] mn = mins;
-        for (int o = 0, g = 0; o < cols; o += 32, g += 2) {
+        for (int g = 0, groups = cols / 16; g < groups; g += 2) {
+            int o = 16 * g;
             acc0 = group(q, o, x, xOff + o).fma(FloatVector.broadcast(f, sc[g]), acc0);
             acc1 = group(q, o + 16, x, xOff + o + 16).fma(FloatVector.broadcast(f, sc[g + 1]), acc1);
             min0 = groupSum(x, xOff + o).fma(FloatVector.broadcast(f, mn[g]), min0);
