@@ -26,7 +26,7 @@ final class BF16Matrix extends RowMatrix implements Matrix {
     }
 
     @Override
-    float dotRow(int r, float[] x, int xOff) {
+    float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
         long base = r * rowBytes;
         var acc = FloatVector.zero(Ops.F);
         int i = 0;

@@ -32,11 +32,6 @@ final class F16Matrix extends RowMatrix implements Matrix {
 
     /** Converts the row a chunk at a time into a per-thread buffer and dots that with x: two passes through L1. */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        return dotRow(r, x, xOff, UnpackedRow.of(cols));
-    }
-
-    @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
         var f = Ops.F;
         float[] buf = scratch.floats;

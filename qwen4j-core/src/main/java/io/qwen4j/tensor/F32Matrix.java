@@ -19,7 +19,7 @@ final class F32Matrix extends RowMatrix implements Matrix {
     }
 
     @Override
-    float dotRow(int r, float[] x, int xOff) {
+    float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
         long base = r * rowBytes;
         var acc = FloatVector.zero(Ops.F);
         int i = 0;

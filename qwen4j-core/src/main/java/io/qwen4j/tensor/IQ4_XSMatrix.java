@@ -32,27 +32,28 @@ final class IQ4_XSMatrix extends RowMatrix implements Matrix {
         return d * ((low | high << 4) - 32);
     }
 
+    /** Unpacks the row through the code book (see UnpackedRow), then dots it; each scale serves two groups of 16. */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        var F = Ops.F;
+    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        byte[] q = u.quants;
+        float[] sc = u.scales;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk);
             for (int ib = 0; ib < 8; ib++) {
-                int xi = xOff + b * BLOCK + 32 * ib;
+                float s = scale(blk, d, ib);
+                sc[16 * b + 2 * ib] = s;
+                sc[16 * b + 2 * ib + 1] = s;
+            }
+            for (int ib = 0; ib < 8; ib++) {
                 var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 16 * ib, ByteOrder.LITTLE_ENDIAN);
-                var lo = v.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES);
-                var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES);
-                var qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
-                qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
-                qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(FloatVector.fromArray(F, x, xi + 16), qx);
-                qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 24), qx);
-                acc = qx.fma(FloatVector.broadcast(F, scale(blk, d, ib)), acc);
+                v.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES).intoArray(q, b * BLOCK + 32 * ib);
+                v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
+                        .selectFrom(IQ4_NLMatrix.KVALUES).intoArray(q, b * BLOCK + 32 * ib + 16);
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return u.dot(cols, x, xOff);
     }
 
     @Override

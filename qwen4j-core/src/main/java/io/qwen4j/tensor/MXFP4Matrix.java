@@ -32,7 +32,7 @@ final class MXFP4Matrix extends RowMatrix implements Matrix {
     }
 
     @Override
-    float dotRow(int r, float[] x, int xOff) {
+    float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
         var F = Ops.F;
         long base = r * rowBytes;
         var acc = FloatVector.zero(F);

@@ -25,36 +25,31 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
         return GgmlType.Q2_K;
     }
 
-    /** Scaled quant products and mins times sums of x accumulated apart, subtracted once. */
+    /** Unpacks the row (see UnpackedRow), then dots it; scale and min pairs are per group of 16 already. */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        var F = Ops.F;
+    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        byte[] q = u.quants;
+        float[] sc = u.scales;
+        float[] mn = u.mins;
+        var B = ByteVector.SPECIES_256;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(F);
-        var mins = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
             float dmin = Blocks.half(data, blk + D + 2);
+            for (int i = 0; i < 16; i++) {
+                int s = Blocks.uint8(data, blk + i);
+                sc[16 * b + i] = d * (s & 0xF);
+                mn[16 * b + i] = dmin * (s >>> 4);
+            }
             for (int n = 0; n < 2; n++) {
-                for (int h = 0; h < 2; h++) {
-                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
-                    for (int j = 0; j < 4; j++) {
-                        int sc = Blocks.uint8(data, blk + 8 * n + 2 * j + h);
-                        int xi = xOff + b * BLOCK + 128 * n + 32 * j + 16 * h;
-                        var q = w.and((byte) 3);
-                        var x0 = FloatVector.fromArray(F, x, xi);
-                        var x1 = FloatVector.fromArray(F, x, xi + 8);
-                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
-                        acc = qx.fma(FloatVector.broadcast(F, d * (sc & 0xF)), acc);
-                        mins = x0.add(x1).fma(FloatVector.broadcast(F, dmin * (sc >>> 4)), mins);
-                        w = w.reinterpretAsInts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes(); // bits that cross a byte land above the 2 read next
-                    }
+                var w = ByteVector.fromMemorySegment(B, data, blk + QS + 32 * n, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
+                for (int j = 0; j < 4; j++) { // bits that cross a byte in the 32-bit shift are masked off
+                    w.lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3).intoArray(q, b * BLOCK + 128 * n + 32 * j);
                 }
             }
         }
-        return acc.sub(mins).reduceLanes(VectorOperators.ADD);
+        return u.dotWithMins(cols, x, xOff);
     }
 
     @Override

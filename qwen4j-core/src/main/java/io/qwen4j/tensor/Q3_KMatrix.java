@@ -34,33 +34,31 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * The 2-bit parts are shifted as 16-bit lanes (AVX2 has no byte shifts; the bits that cross into a byte are
-     * masked off), the high bit is tested in place: no vector is carried from one step to the next.
+     * Unpacks the row (see UnpackedRow), then dots it: the 2-bit parts of 32 bytes at a time, shifted as 16-bit
+     * lanes (AVX2 has no byte shifts; the bits that cross into a byte are masked off), less 4 where the high bit is
+     * clear; the sixteen scales times d first.
      */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        var F = Ops.F;
+    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        byte[] q = u.quants;
+        float[] sc = u.scales;
+        var B = ByteVector.SPECIES_256;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
-            for (int h = 0; h < 2; h++) {
-                var hm = ByteVector.fromMemorySegment(Blocks.B, data, blk + 16 * h, ByteOrder.LITTLE_ENDIAN);
-                for (int n = 0; n < 2; n++) {
-                    var w = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 32 * n + 16 * h, ByteOrder.LITTLE_ENDIAN);
-                    for (int j = 0; j < 4; j++) {
-                        int xi = xOff + b * BLOCK + 128 * n + 32 * j + 16 * h;
-                        var q = w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
-                                .sub(ByteVector.zero(Blocks.B).blend((byte) 4, hm.and((byte) (1 << 4 * n + j)).compare(VectorOperators.EQ, 0)));
-                        var qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, x, xi));
-                        qx = ((FloatVector) q.convertShape(VectorOperators.B2F, F, 1)).fma(FloatVector.fromArray(F, x, xi + 8), qx);
-                        acc = qx.fma(FloatVector.broadcast(F, d * scale(blk, 8 * n + 2 * j + h)), acc);
-                    }
+            for (int i = 0; i < 16; i++) sc[16 * b + i] = d * scale(blk, i);
+            var hm = ByteVector.fromMemorySegment(B, data, blk, ByteOrder.LITTLE_ENDIAN);
+            for (int n = 0; n < 2; n++) {
+                var w = ByteVector.fromMemorySegment(B, data, blk + QS + 32 * n, ByteOrder.LITTLE_ENDIAN);
+                for (int j = 0; j < 4; j++) {
+                    w.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
+                            .sub(ByteVector.zero(B).blend((byte) 4, hm.and((byte) (1 << 4 * n + j)).compare(VectorOperators.EQ, 0)))
+                            .intoArray(q, b * BLOCK + 128 * n + 32 * j);
                 }
             }
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return u.dot(cols, x, xOff);
     }
 
     @Override

@@ -26,12 +26,8 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
      * written for both groups of 16.
      */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        return dotRow(r, x, xOff, UnpackedRow.of(cols));
-    }
-
-    @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        if (Ops.WIDE.length() == 16) return dotRowWide(r, x, xOff);
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;
@@ -45,6 +41,29 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
             packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).intoArray(q, b * BLOCK + 16);
         }
         return u.dot(cols, x, xOff);
+    }
+
+    /**
+     * With 16-float vectors a block's 16 bytes widen to exactly its low and its high nibbles, so the bit work is
+     * already full width and unpacking through memory only adds work (measured 0.77x); so does splitting the
+     * accumulator (0.88x): at this width a block is only three FMAs.
+     */
+    private float dotRowWide(int r, float[] x, int xOff) {
+        var f = Ops.WIDE;
+        long base = r * rowBytes;
+        var acc = FloatVector.zero(f);
+        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+            long blk = base + (long) b * BLOCK_BYTES;
+            float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
+            int xi = xOff + b * BLOCK;
+            var packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
+            var lo = packed.and((byte) 0x0F).sub((byte) 8);
+            var hi = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8);
+            var sum = ((FloatVector) lo.convertShape(VectorOperators.B2F, f, 0)).mul(FloatVector.fromArray(f, x, xi));
+            sum = ((FloatVector) hi.convertShape(VectorOperators.B2F, f, 0)).fma(FloatVector.fromArray(f, x, xi + 16), sum);
+            acc = sum.fma(FloatVector.broadcast(f, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
     }
 
     @Override

@@ -20,29 +20,26 @@ final class Q4_1Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q4_1;
     }
 
+    /** Unpacks the row (see UnpackedRow, as Q4_0Matrix), then dots it; m enters as a negative min. */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        var F = Ops.F;
+    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        byte[] q = u.quants;
+        float[] sc = u.scales;
+        float[] mn = u.mins;
         long base = r * rowBytes;
-        var acc = FloatVector.zero(F);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
-            int xi = xOff + b * BLOCK;
+            float d = Blocks.half(data, blk);
+            float m = Blocks.half(data, blk + 2);
+            sc[2 * b] = d;
+            sc[2 * b + 1] = d;
+            mn[2 * b] = -m;
+            mn[2 * b + 1] = -m;
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 4, ByteOrder.LITTLE_ENDIAN);
-            var lo = v.and((byte) 0x0F);
-            var hi = v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
-            var x0 = FloatVector.fromArray(F, x, xi);
-            var x1 = FloatVector.fromArray(F, x, xi + 8);
-            var x2 = FloatVector.fromArray(F, x, xi + 16);
-            var x3 = FloatVector.fromArray(F, x, xi + 24);
-            var qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 0)).mul(x0);
-            qx = ((FloatVector) lo.convertShape(VectorOperators.B2F, F, 1)).fma(x1, qx);
-            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 0)).fma(x2, qx);
-            qx = ((FloatVector) hi.convertShape(VectorOperators.B2F, F, 1)).fma(x3, qx);
-            acc = qx.fma(FloatVector.broadcast(F, Blocks.half(data, blk)), acc);
-            acc = x0.add(x1).add(x2.add(x3)).fma(FloatVector.broadcast(F, Blocks.half(data, blk + 2)), acc);
+            v.and((byte) 0x0F).intoArray(q, b * BLOCK);
+            v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).intoArray(q, b * BLOCK + 16);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return u.dotWithMins(cols, x, xOff);
     }
 
     @Override

@@ -28,11 +28,6 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
     }
 
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        return dotRow(r, x, xOff, UnpackedRow.of(cols));
-    }
-
-    @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff, u);
     }

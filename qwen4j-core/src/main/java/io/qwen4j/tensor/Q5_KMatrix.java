@@ -22,11 +22,6 @@ final class Q5_KMatrix extends RowMatrix implements Matrix {
     }
 
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        return dotRow(r, x, xOff, UnpackedRow.of(cols));
-    }
-
-    @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         return Q4_KMatrix.dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, QH, x, xOff, u);
     }

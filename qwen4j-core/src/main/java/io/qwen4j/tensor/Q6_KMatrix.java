@@ -32,11 +32,6 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
      * byte: x86 has no byte shift.
      */
     @Override
-    float dotRow(int r, float[] x, int xOff) {
-        return dotRow(r, x, xOff, UnpackedRow.of(cols));
-    }
-
-    @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         unpack(r, u.quants, u.scales);
         return u.dot(cols, x, xOff);

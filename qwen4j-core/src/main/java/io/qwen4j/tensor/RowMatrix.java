@@ -35,15 +35,15 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         return cols;
     }
 
-    /** Dot product of stored row r with {@code x[xOff .. xOff+cols)}. */
-    abstract float dotRow(int r, float[] x, int xOff);
-
     /**
-     * The same with this thread's scratch, which the kernels that unpack a row before its dot product use; the
-     * decode loop fetches it once per range of rows (a ThreadLocal lookup per row showed in profiles).
+     * Dot product of stored row r with {@code x[xOff .. xOff+cols)}. {@code scratch} is this thread's, for the
+     * kernels that unpack a row before its dot product; the decode loop fetches it once per range of rows (a
+     * ThreadLocal lookup per row showed in profiles).
      */
-    float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
-        return dotRow(r, x, xOff);
+    abstract float dotRow(int r, float[] x, int xOff, UnpackedRow scratch);
+
+    final float dotRow(int r, float[] x, int xOff) {
+        return dotRow(r, x, xOff, UnpackedRow.of(cols));
     }
 
     public abstract void dequantizeRow(int r, float[] dst, int off);
@@ -94,6 +94,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
             }
             return;
         }
+        batchRows(x, y, batch, start, end);
+    }
+
+    /**
+     * The batched path of rowsRange, a method apart: C2 inlines the decode kernels into rowsRange, and with this
+     * code in the same compilation its node budget ran out before the kernels' own helpers were inlined.
+     */
+    private void batchRows(float[] x, float[] y, int batch, int start, int end) {
         Scratch s = SCRATCH.get();
         int n = cols;
         if (s.rows[0].length < n) {

@@ -71,21 +71,29 @@ final class UnpackedRow {
         byte[] q = quants;
         float[] sc = scales;
         float[] mn = mins;
+        int lanes = f.length();
+        // x is loaded once per vector for both sums: parsing every vector operation twice spent C2's node budget
+        // (NodeCountInliningCutoff) and left the helpers as calls when this loop is inlined into a larger method.
         for (int g = 0, groups = cols / 16; g < groups; g += 2) {
             int o = 16 * g;
-            acc0 = group(q, o, x, xOff + o).fma(FloatVector.broadcast(f, sc[g]), acc0);
-            acc1 = group(q, o + 16, x, xOff + o + 16).fma(FloatVector.broadcast(f, sc[g + 1]), acc1);
-            min0 = groupSum(x, xOff + o).fma(FloatVector.broadcast(f, mn[g]), min0);
-            min1 = groupSum(x, xOff + o + 16).fma(FloatVector.broadcast(f, mn[g + 1]), min1);
+            var xa = FloatVector.fromArray(f, x, xOff + o);
+            var xb = FloatVector.fromArray(f, x, xOff + o + 16);
+            var pa = widen(q, o).mul(xa);
+            var pb = widen(q, o + 16).mul(xb);
+            if (lanes == 8) {
+                var xa1 = FloatVector.fromArray(f, x, xOff + o + 8);
+                var xb1 = FloatVector.fromArray(f, x, xOff + o + 24);
+                pa = widen(q, o + 8).fma(xa1, pa);
+                pb = widen(q, o + 24).fma(xb1, pb);
+                xa = xa.add(xa1);
+                xb = xb.add(xb1);
+            }
+            acc0 = pa.fma(FloatVector.broadcast(f, sc[g]), acc0);
+            acc1 = pb.fma(FloatVector.broadcast(f, sc[g + 1]), acc1);
+            min0 = xa.fma(FloatVector.broadcast(f, mn[g]), min0);
+            min1 = xb.fma(FloatVector.broadcast(f, mn[g + 1]), min1);
         }
         return acc0.add(acc1).sub(min0.add(min1)).reduceLanes(VectorOperators.ADD);
-    }
-
-    private static FloatVector groupSum(float[] x, int xi) {
-        var f = Ops.WIDE;
-        var s = FloatVector.fromArray(f, x, xi);
-        if (f.length() == 16) return s;
-        return s.add(FloatVector.fromArray(f, x, xi + 8));
     }
 
     /** Sixteen quants from {@code q[at..]} times x[xi..xi+16): one vector on AVX-512, two summed on AVX2. */
