@@ -4,7 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 /**
  * Q4_K super-blocks of 256 (ggml-common.h block_q4_K): fp16 d and dmin, 12 bytes of eight 6-bit (scale, min)
@@ -17,6 +19,9 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
     static final int BLOCK_BYTES = 144;
     /** Offsets inside a Q4_K block; Q5_K puts its 32 bytes of fifth bits in between scales and nibbles. */
     static final int SCALES = 4, QS = 16;
+    /** Bytes 0..7 each twice, and bytes 8..15 each twice. */
+    private static final VectorShuffle<Byte> DOUBLE_LOW = VectorShuffle.fromOp(ByteVector.SPECIES_128, i -> i / 2);
+    private static final VectorShuffle<Byte> DOUBLE_HIGH = VectorShuffle.fromOp(ByteVector.SPECIES_128, i -> 8 + i / 2);
 
     Q4_KMatrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
@@ -59,13 +64,15 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
             float dmin = Blocks.half(data, blk + 2);
             int q0 = Blocks.int32(data, blk + SCALES), q4 = Blocks.int32(data, blk + SCALES + 4), q8 = Blocks.int32(data, blk + SCALES + 8);
             long scales = Blocks.scalesK4(q0, q4, q8), minima = Blocks.minsK4(q4, q8);
-            for (int j = 0; j < 8; j++) {
-                float s = d * ((int) (scales >>> 8 * j) & 0xFF), m = dmin * ((int) (minima >>> 8 * j) & 0xFF);
-                sc[16 * b + 2 * j] = s;
-                sc[16 * b + 2 * j + 1] = s;
-                mn[16 * b + 2 * j] = m;
-                mn[16 * b + 2 * j + 1] = m;
-            }
+            // the eight scales and eight mins as bytes, each doubled (one per group of 16), widened and scaled at once:
+            // a scalar loop over them took a third of the kernel's time
+            var packed = LongVector.zero(LongVector.SPECIES_128).withLane(0, scales).withLane(1, minima).reinterpretAsBytes();
+            var s2 = packed.rearrange(DOUBLE_LOW);
+            var m2 = packed.rearrange(DOUBLE_HIGH);
+            ((FloatVector) s2.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(sc, 16 * b);
+            ((FloatVector) s2.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(d).intoArray(sc, 16 * b + 8);
+            ((FloatVector) m2.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(dmin).intoArray(mn, 16 * b);
+            ((FloatVector) m2.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(dmin).intoArray(mn, 16 * b + 8);
             var bits = qh >= 0 ? ByteVector.fromMemorySegment(B, data, blk + qh, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts() : null;
             for (int g = 0; g < 4; g++) {
                 var v = ByteVector.fromMemorySegment(B, data, blk + qs + 32 * g, ByteOrder.LITTLE_ENDIAN);
