@@ -28,6 +28,11 @@ final class IQ4_NLMatrix extends RowMatrix implements Matrix {
     /** Unpacks the row through the code book (see UnpackedRow, as Q4_0Matrix), then dots it. */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        unpack(r, u);
+        return u.dot(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;
@@ -40,7 +45,6 @@ final class IQ4_NLMatrix extends RowMatrix implements Matrix {
             v.and((byte) 0x0F).selectFrom(KVALUES).intoArray(q, b * BLOCK);
             v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(KVALUES).intoArray(q, b * BLOCK + 16);
         }
-        return u.dot(cols, x, xOff);
     }
 
     @Override

@@ -35,6 +35,11 @@ final class IQ4_XSMatrix extends RowMatrix implements Matrix {
     /** Unpacks the row through the code book (see UnpackedRow), then dots it; each scale serves two groups of 16. */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        unpack(r, u);
+        return u.dot(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;
@@ -53,7 +58,6 @@ final class IQ4_XSMatrix extends RowMatrix implements Matrix {
                         .selectFrom(IQ4_NLMatrix.KVALUES).intoArray(q, b * BLOCK + 32 * ib + 16);
             }
         }
-        return u.dot(cols, x, xOff);
     }
 
     @Override

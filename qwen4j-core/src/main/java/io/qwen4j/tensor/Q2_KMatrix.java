@@ -25,9 +25,14 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
         return GgmlType.Q2_K;
     }
 
-    /** Unpacks the row (see UnpackedRow), then dots it; scale and min pairs are per group of 16 already. */
+    /** Unpacks the row (see UnpackedRow), then dots it; scale and min pairs are per group of 16 already, 16 at a time. */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        unpack(r, u);
+        return u.dotWithMins(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;
@@ -37,11 +42,13 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
             float dmin = Blocks.half(data, blk + D + 2);
-            for (int i = 0; i < 16; i++) {
-                int s = Blocks.uint8(data, blk + i);
-                sc[16 * b + i] = d * (s & 0xF);
-                mn[16 * b + i] = dmin * (s >>> 4);
-            }
+            var packed = ByteVector.fromMemorySegment(Blocks.B, data, blk, ByteOrder.LITTLE_ENDIAN); // low nibble scale, high min
+            var scale = packed.and((byte) 0x0F);
+            var min = packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F);
+            ((FloatVector) scale.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(sc, 16 * b);
+            ((FloatVector) scale.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(d).intoArray(sc, 16 * b + 8);
+            ((FloatVector) min.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(dmin).intoArray(mn, 16 * b);
+            ((FloatVector) min.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(dmin).intoArray(mn, 16 * b + 8);
             for (int n = 0; n < 2; n++) {
                 var w = ByteVector.fromMemorySegment(B, data, blk + QS + 32 * n, ByteOrder.LITTLE_ENDIAN).reinterpretAsInts();
                 for (int j = 0; j < 4; j++) { // bits that cross a byte in the 32-bit shift are masked off
@@ -49,7 +56,6 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
                 }
             }
         }
-        return u.dotWithMins(cols, x, xOff);
     }
 
     @Override

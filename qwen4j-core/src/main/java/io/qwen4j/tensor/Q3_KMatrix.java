@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -40,6 +41,11 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
      */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        unpack(r, u);
+        return u.dot(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         var B = ByteVector.SPECIES_256;
@@ -47,7 +53,16 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk + D);
-            for (int i = 0; i < 16; i++) sc[16 * b + i] = d * scale(blk, i);
+            // the sixteen 6-bit scales as bytes in two words (the bit moves of ggml's kmask1/kmask2), then widened at once
+            int a0 = Blocks.int32(data, blk + SCALES), a1 = Blocks.int32(data, blk + SCALES + 4), high = Blocks.int32(data, blk + SCALES + 8);
+            int s0 = (a0 & 0x0F0F0F0F) | (high & 0x03030303) << 4;
+            int s1 = (a1 & 0x0F0F0F0F) | (high >>> 2 & 0x03030303) << 4;
+            int s2 = (a0 >>> 4 & 0x0F0F0F0F) | (high >>> 4 & 0x03030303) << 4;
+            int s3 = (a1 >>> 4 & 0x0F0F0F0F) | (high >>> 6 & 0x03030303) << 4;
+            var scales = LongVector.zero(LongVector.SPECIES_128).withLane(0, s0 & 0xFFFFFFFFL | (long) s1 << 32)
+                    .withLane(1, s2 & 0xFFFFFFFFL | (long) s3 << 32).reinterpretAsBytes().sub((byte) 32);
+            ((FloatVector) scales.convertShape(VectorOperators.B2F, Ops.F, 0)).mul(d).intoArray(sc, 16 * b);
+            ((FloatVector) scales.convertShape(VectorOperators.B2F, Ops.F, 1)).mul(d).intoArray(sc, 16 * b + 8);
             var hm = ByteVector.fromMemorySegment(B, data, blk, ByteOrder.LITTLE_ENDIAN);
             for (int n = 0; n < 2; n++) {
                 var w = ByteVector.fromMemorySegment(B, data, blk + QS + 32 * n, ByteOrder.LITTLE_ENDIAN);
@@ -58,7 +73,6 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
                 }
             }
         }
-        return u.dot(cols, x, xOff);
     }
 
     @Override

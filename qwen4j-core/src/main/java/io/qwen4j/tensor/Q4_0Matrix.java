@@ -28,6 +28,11 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         if (Ops.WIDE.length() == 16) return dotRowWide(r, x, xOff);
+        unpack(r, u);
+        return u.dot(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;
@@ -40,7 +45,6 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
             packed.and((byte) 0x0F).sub((byte) 8).intoArray(q, b * BLOCK);
             packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).intoArray(q, b * BLOCK + 16);
         }
-        return u.dot(cols, x, xOff);
     }
 
     /**

@@ -23,6 +23,11 @@ final class Q4_1Matrix extends RowMatrix implements Matrix {
     /** Unpacks the row (see UnpackedRow, as Q4_0Matrix), then dots it; m enters as a negative min. */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        unpack(r, u);
+        return u.dotWithMins(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;
@@ -39,7 +44,6 @@ final class Q4_1Matrix extends RowMatrix implements Matrix {
             v.and((byte) 0x0F).intoArray(q, b * BLOCK);
             v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).intoArray(q, b * BLOCK + 16);
         }
-        return u.dotWithMins(cols, x, xOff);
     }
 
     @Override

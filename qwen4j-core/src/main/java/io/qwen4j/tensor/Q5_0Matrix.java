@@ -26,6 +26,11 @@ final class Q5_0Matrix extends RowMatrix implements Matrix {
     /** Unpacks the row (see UnpackedRow, as Q4_0Matrix, the fifth bits moved to bit 4), then dots it. */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        unpack(r, u);
+        return u.dot(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;
@@ -40,7 +45,6 @@ final class Q5_0Matrix extends RowMatrix implements Matrix {
             v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16).intoArray(q, b * BLOCK + 16);
         }
-        return u.dot(cols, x, xOff);
     }
 
     @Override

@@ -26,6 +26,11 @@ final class Q5_1Matrix extends RowMatrix implements Matrix {
     /** Unpacks the row (see UnpackedRow, as Q4_0Matrix, the fifth bits moved to bit 4), then dots it; m enters as a negative min. */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
+        unpack(r, u);
+        return u.dotWithMins(cols, x, xOff);
+    }
+
+    private void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;
@@ -44,7 +49,6 @@ final class Q5_1Matrix extends RowMatrix implements Matrix {
             v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F)
                     .or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_HIGH).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).intoArray(q, b * BLOCK + 16);
         }
-        return u.dotWithMins(cols, x, xOff);
     }
 
     @Override
