@@ -10,14 +10,14 @@ import jdk.incubator.vector.VectorOperators;
  * IQ4_NL blocks (ggml-common.h block_iq4_nl): fp16 d, 16 bytes of nibbles laid out as Q4_0's, each an index into
  * the non-linear code book kvalues_iq4nl; value = d * kvalues[q] (dequantize_row_iq4_nl).
  */
-final class IQ4_NLMatrix extends RowMatrix implements Matrix {
+final class IQ4_NLMatrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
     /** kvalues_iq4nl (ggml-common.h), shared with IQ4_XS. */
     static final ByteVector KVALUES = Blocks.table(-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113);
 
     IQ4_NLMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, false);
     }
 
     @Override
@@ -25,14 +25,9 @@ final class IQ4_NLMatrix extends RowMatrix implements Matrix {
         return GgmlType.IQ4_NL;
     }
 
-    /** Unpacks the row through the code book (see UnpackedRow, as Q4_0Matrix), then dots it. */
+    /** Through the code book, otherwise as Q4_0Matrix's. */
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        unpack(r, u);
-        return u.dot(cols, x, xOff);
-    }
-
-    private void unpack(int r, UnpackedRow u) {
+    void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;

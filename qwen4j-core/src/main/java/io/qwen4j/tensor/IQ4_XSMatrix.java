@@ -11,13 +11,13 @@ import jdk.incubator.vector.VectorOperators;
  * uint16, their low 4 bits in 4 bytes, then 128 bytes of IQ4_NL code-book nibbles; sub-block ib (32 elements) is
  * bytes 16ib .. 16ib+15, low nibbles first, value = d * (scale_ib - 32) * kvalues[q] (dequantize_row_iq4_xs).
  */
-final class IQ4_XSMatrix extends RowMatrix implements Matrix {
+final class IQ4_XSMatrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 136;
     private static final int QS = 8;
 
     IQ4_XSMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, false);
     }
 
     @Override
@@ -32,14 +32,9 @@ final class IQ4_XSMatrix extends RowMatrix implements Matrix {
         return d * ((low | high << 4) - 32);
     }
 
-    /** Unpacks the row through the code book (see UnpackedRow), then dots it; each scale serves two groups of 16. */
+    /** Through the code book; each scale serves two groups of 16. */
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        unpack(r, u);
-        return u.dot(cols, x, xOff);
-    }
-
-    private void unpack(int r, UnpackedRow u) {
+    void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;

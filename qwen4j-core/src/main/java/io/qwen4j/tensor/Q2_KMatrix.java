@@ -11,13 +11,13 @@ import jdk.incubator.vector.VectorOperators;
  * 64 bytes of 2-bit quants, fp16 d and dmin; value = d*scale * q - dmin*min. In each half n of 128 elements, bit
  * pair j of byte l (0..31) is element 32j + l, scale index 8n + 2j + l/16 (dequantize_row_q2_K).
  */
-final class Q2_KMatrix extends RowMatrix implements Matrix {
+final class Q2_KMatrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 84;
     private static final int QS = 16, D = 80;
 
     Q2_KMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, true);
     }
 
     @Override
@@ -25,14 +25,9 @@ final class Q2_KMatrix extends RowMatrix implements Matrix {
         return GgmlType.Q2_K;
     }
 
-    /** Unpacks the row (see UnpackedRow), then dots it; scale and min pairs are per group of 16 already, 16 at a time. */
+    /** Scale and min pairs are per group of 16 already: all sixteen widened at once. */
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        unpack(r, u);
-        return u.dotWithMins(cols, x, xOff);
-    }
-
-    private void unpack(int r, UnpackedRow u) {
+    void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;

@@ -13,13 +13,13 @@ import jdk.incubator.vector.VectorOperators;
  * n of 128 elements, bit pair j of byte l (0..31) is element 32j + l, its high bit is bit 4n+j of hmask[l], its
  * scale index 8n + 2j + l/16 (dequantize_row_q3_K).
  */
-final class Q3_KMatrix extends RowMatrix implements Matrix {
+final class Q3_KMatrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 110;
     private static final int QS = 32, SCALES = 96, D = 108;
 
     Q3_KMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, false);
     }
 
     @Override
@@ -35,17 +35,12 @@ final class Q3_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Unpacks the row (see UnpackedRow), then dots it: the 2-bit parts of 32 bytes at a time, shifted as 16-bit
+     * The 2-bit parts of 32 bytes at a time, shifted as 16-bit
      * lanes (AVX2 has no byte shifts; the bits that cross into a byte are masked off), less 4 where the high bit is
      * clear; the sixteen scales times d first.
      */
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        unpack(r, u);
-        return u.dot(cols, x, xOff);
-    }
-
-    private void unpack(int r, UnpackedRow u) {
+    void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         var B = ByteVector.SPECIES_256;

@@ -7,12 +7,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /** Q4_0 blocks (ggml-common.h block_q4_0): fp16 scale d, 16 bytes of nibbles; element j = (low nibble of byte j) - 8, element j+16 = (high nibble) - 8, times d. */
-final class Q4_0Matrix extends RowMatrix implements Matrix {
+final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 18;
 
     Q4_0Matrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, false);
     }
 
     @Override
@@ -20,19 +20,18 @@ final class Q4_0Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q4_0;
     }
 
-    /**
-     * Unpacks the row (see UnpackedRow), then dots it. Byte j of a block's 16 holds elements j (low nibble) and
-     * j+16 (high nibble), so one 16-byte vector gives the block's two halves in element order; the scale is
-     * written for both groups of 16.
-     */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         if (Ops.WIDE.length() == 16) return dotRowWide(r, x, xOff);
-        unpack(r, u);
-        return u.dot(cols, x, xOff);
+        return super.dotRow(r, x, xOff, u);
     }
 
-    private void unpack(int r, UnpackedRow u) {
+    /**
+     * Byte j of a block's 16 holds elements j (low nibble) and j+16 (high nibble), so one 16-byte vector gives the
+     * block's two halves in element order; the scale is written for both groups of 16.
+     */
+    @Override
+    void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorShuffle;
  * group g come from bytes 32g .. 32g+31, low nibbles first (dequantize_row_q4_K). Q5_K is the same with a fifth
  * bit per quant, so both share the super-block kernels here.
  */
-final class Q4_KMatrix extends RowMatrix implements Matrix {
+final class Q4_KMatrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 144;
     /** Offsets inside a Q4_K block; Q5_K puts its 32 bytes of fifth bits in between scales and nibbles. */
@@ -24,7 +24,7 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
     private static final VectorShuffle<Byte> DOUBLE_HIGH = VectorShuffle.fromOp(ByteVector.SPECIES_128, i -> 8 + i / 2);
 
     Q4_KMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, true);
     }
 
     @Override
@@ -33,8 +33,8 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
     }
 
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        return dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, x, xOff, u);
+    void unpack(int r, UnpackedRow u) {
+        unpack(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, -1, u);
     }
 
     @Override
@@ -43,17 +43,13 @@ final class Q4_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Decode: unpacks the row (see UnpackedRow), then dots it. Group g's 32 bytes give elements 64g .. 64g+31 (low
+     * Decode's unpacking (UnpackingMatrix), shared with Q5_K, which passes the offset of its fifth bits as qh (-1:
+     * none). Group g's 32 bytes give elements 64g .. 64g+31 (low
      * nibbles) and 64g+32 .. 64g+63 (high nibbles), with Q5_K's fifth bits (bit 2g of qh[l] for the low nibbles,
      * 2g+1 for the high ones) moved to bit 4; one 32-byte vector per half group. The (scale, min) pair of each
      * 32 elements is written for both of its groups of 16.
      */
-    static float dotRow(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, float[] x, int xOff, UnpackedRow u) {
-        unpack(data, base, blocks, blockBytes, qs, qh, u);
-        return u.dotWithMins(blocks * BLOCK, x, xOff);
-    }
-
-    private static void unpack(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, UnpackedRow u) {
+    static void unpack(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;

@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorOperators;
  * Q5_0 blocks (ggml-common.h block_q5_0): fp16 d, a 32-bit word of fifth bits (bit j for element j), 16 bytes of
  * nibbles laid out as Q4_0's; value = d * (q - 16) (dequantize_row_q5_0).
  */
-final class Q5_0Matrix extends RowMatrix implements Matrix {
+final class Q5_0Matrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 22;
 
     Q5_0Matrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, false);
     }
 
     @Override
@@ -23,14 +23,9 @@ final class Q5_0Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q5_0;
     }
 
-    /** Unpacks the row (see UnpackedRow, as Q4_0Matrix, the fifth bits moved to bit 4), then dots it. */
+    /** As Q4_0Matrix's, with the fifth bits moved to bit 4 and 16 subtracted. */
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        unpack(r, u);
-        return u.dot(cols, x, xOff);
-    }
-
-    private void unpack(int r, UnpackedRow u) {
+    void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;

@@ -10,12 +10,12 @@ import jdk.incubator.vector.VectorOperators;
  * Q5_1 blocks (ggml-common.h block_q5_1): fp16 d and m, a 32-bit word of fifth bits, 16 bytes of nibbles laid
  * out as Q4_0's; value = d * q + m (dequantize_row_q5_1).
  */
-final class Q5_1Matrix extends RowMatrix implements Matrix {
+final class Q5_1Matrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 32;
     static final int BLOCK_BYTES = 24;
 
     Q5_1Matrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, true);
     }
 
     @Override
@@ -23,14 +23,9 @@ final class Q5_1Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q5_1;
     }
 
-    /** Unpacks the row (see UnpackedRow, as Q4_0Matrix, the fifth bits moved to bit 4), then dots it; m enters as a negative min. */
+    /** As Q4_0Matrix's, with the fifth bits moved to bit 4; m enters as a negative min. */
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        unpack(r, u);
-        return u.dotWithMins(cols, x, xOff);
-    }
-
-    private void unpack(int r, UnpackedRow u) {
+    void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;

@@ -7,13 +7,13 @@ import java.lang.foreign.MemorySegment;
  * (bit 2g of byte l for element l of sub-block 2g, bit 2g+1 for sub-block 2g+1), then 128 bytes of nibbles
  * (dequantize_row_q5_K). The kernels are Q4_K's with the fifth bit or-ed in.
  */
-final class Q5_KMatrix extends RowMatrix implements Matrix {
+final class Q5_KMatrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 176;
     private static final int QH = 16, QS = 48;
 
     Q5_KMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, true);
     }
 
     @Override
@@ -22,8 +22,8 @@ final class Q5_KMatrix extends RowMatrix implements Matrix {
     }
 
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        return Q4_KMatrix.dotRow(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, QH, x, xOff, u);
+    void unpack(int r, UnpackedRow u) {
+        Q4_KMatrix.unpack(data, r * rowBytes, cols / BLOCK, BLOCK_BYTES, QS, QH, u);
     }
 
     @Override

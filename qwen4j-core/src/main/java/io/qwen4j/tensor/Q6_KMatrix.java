@@ -11,13 +11,13 @@ import jdk.incubator.vector.VectorOperators;
  * parts (qh), 16 int8 scales (one per 16 elements), fp16 d; value = d * scale * (q - 32). In each half n of 128
  * elements, byte l (0..31) of ql, ql+32 and qh yields elements l, l+32, l+64, l+96 (dequantize_row_q6_K).
  */
-final class Q6_KMatrix extends RowMatrix implements Matrix {
+final class Q6_KMatrix extends UnpackingMatrix implements Matrix {
     static final int BLOCK = 256;
     static final int BLOCK_BYTES = 210;
     private static final int QH = 128, SCALES = 192, D = 208;
 
     Q6_KMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES);
+        super(data, rows, cols, (long) cols / BLOCK * BLOCK_BYTES, false);
     }
 
     @Override
@@ -26,18 +26,14 @@ final class Q6_KMatrix extends RowMatrix implements Matrix {
     }
 
     /**
-     * Unpacks the row (see UnpackedRow), then dots it. Each half n of 128 elements is unpacked with 32-byte vectors:
-     * quants k = 0..3 (elements +0, +32, +64, +96) are the low nibbles of ql and ql+32, then their high nibbles, with
+     * Each half n of 128 elements is unpacked with 32-byte vectors: quants k = 0..3 (elements +0, +32, +64, +96) are the low nibbles of ql and ql+32, then their high nibbles, with
      * bit pair k of qh on top, stored in element order. Shifts run on 32-bit lanes and the mask drops what crosses a
      * byte: x86 has no byte shift.
      */
     @Override
-    float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
-        unpack(r, u.quants, u.scales);
-        return u.dot(cols, x, xOff);
-    }
-
-    private void unpack(int r, byte[] q, float[] sc) {
+    void unpack(int r, UnpackedRow u) {
+        byte[] q = u.quants;
+        float[] sc = u.scales;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;

@@ -9,9 +9,7 @@ import jdk.incubator.vector.FloatVector;
  * decoded into per-thread buffers and multiplied with a packed, transposed tile of batch rows by a register-tiled
  * outer-product kernel).
  */
-abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix,
-        Q4_1Matrix, Q5_0Matrix, Q5_1Matrix, Q2_KMatrix, Q3_KMatrix, Q4_KMatrix, Q5_KMatrix, Q6_KMatrix,
-        IQ4_NLMatrix, IQ4_XSMatrix, MXFP4Matrix {
+abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, MXFP4Matrix, UnpackingMatrix {
     /** Below this many multiply-adds a matmul runs on the calling thread: the hand-off would cost more. */
     private static final long PARALLEL_THRESHOLD = 1 << 15;
 
@@ -89,6 +87,13 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     private void rowsRange(float[] x, float[] y, int batch, int start, int end) {
         if (batch < SMALL_BATCH) {
             UnpackedRow scratch = UnpackedRow.of(cols);
+            if (batch > 1 && this instanceof UnpackingMatrix m) { // each row unpacked once for all the batch
+                for (int r = start; r < end; r++) {
+                    m.unpack(r, scratch);
+                    for (int b = 0; b < batch; b++) y[b * rows + r] = m.dotUnpacked(scratch, x, b * cols);
+                }
+                return;
+            }
             for (int r = start; r < end; r++) {
                 for (int b = 0; b < batch; b++) y[b * rows + r] = dotRow(r, x, b * cols, scratch);
             }
