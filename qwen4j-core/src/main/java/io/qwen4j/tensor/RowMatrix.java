@@ -40,10 +40,6 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
      */
     abstract float dotRow(int r, float[] x, int xOff, UnpackedRow scratch);
 
-    final float dotRow(int r, float[] x, int xOff) {
-        return dotRow(r, x, xOff, UnpackedRow.of(cols));
-    }
-
     public abstract void dequantizeRow(int r, float[] dst, int off);
 
     public void matmul(float[] x, float[] y, int batch, Parallel pool) {

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * A thread's scratch for the decode kernels: a weight row unpacked into int8 quants and one float scale per group
- * of 16 elements (Q4_0 and the K-quants), or a chunk of an F16 row as floats. The row is first unpacked with
+ * of 16 elements (the UnpackingMatrix types), or a chunk of an F16 row as floats. The row is first unpacked with
  * full-width byte vectors (one method, one loop), then dotted with x from L1 (another). Done in one loop, the
  * unpacking ran on 8-byte vectors on AVX2 and the kernel's size made C2 stop inlining (NodeCountInliningCutoff)
  * before the dot product's helpers, which then ran as calls.
@@ -15,7 +15,7 @@ final class UnpackedRow {
     final byte[] quants;
     /** Scale of quants[16 g .. 16 g + 16), d already applied. */
     final float[] scales;
-    /** For types with minima (Q4_K, Q5_K): what group g subtracts from each element, dmin already applied. */
+    /** With minima (Q2_K, Q4_K, Q5_K, Q4_1, Q5_1): what group g subtracts from each element, dmin applied. */
     final float[] mins;
     /** F16Matrix's converted halves, a chunk of the row at a time. */
     final float[] floats = new float[F16Matrix.CHUNK];
@@ -39,7 +39,8 @@ final class UnpackedRow {
     }
 
     /**
-     * Sum over groups g of scales[g] * (quants[16 g ..] . x[xOff + 16 g ..]) for {@code cols} elements. Two groups
+     * Sum over groups g of scales[g] * (quants[16 g ..] . x[xOff + 16 g ..]) for {@code cols} elements, a multiple
+     * of 32 (every unpacking type's block is 32 or 256). Two groups
      * per step into two accumulators, each group's products summed before its scale: one chain of FMAs through
      * every group would make each step wait on the previous one.
      */
@@ -58,9 +59,9 @@ final class UnpackedRow {
     }
 
     /**
-     * As {@link #dot}, less mins[g] times the sum of the group's x (Q4_K, Q5_K). Their groups are of 32, but a
+     * As {@link #dot}, less mins[g] times the sum of the group's x. Q4_K's and Q5_K's groups are of 32, but a
      * 32-element step (four products and four x sums at AVX2) made C2 stop inlining the helpers and ran 2x slower,
-     * so each pair of scale and min is written for both of its groups of 16.
+     * so they write each pair of scale and min for both of its groups of 16.
      */
     float dotWithMins(int cols, float[] x, int xOff) {
         var f = Ops.WIDE;
