@@ -29,13 +29,11 @@ final class IQ4_NLMatrix extends UnpackingMatrix implements Matrix {
     @Override
     void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
-        float[] sc = u.scales;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk);
-            sc[2 * b] = d;
-            sc[2 * b + 1] = d;
+            u.scale32(b, d);
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
             v.and((byte) 0x0F).selectFrom(KVALUES).intoArray(q, b * BLOCK);
             v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).selectFrom(KVALUES).intoArray(q, b * BLOCK + 16);

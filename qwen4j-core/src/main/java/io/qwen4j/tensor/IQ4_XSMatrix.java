@@ -36,16 +36,11 @@ final class IQ4_XSMatrix extends UnpackingMatrix implements Matrix {
     @Override
     void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
-        float[] sc = u.scales;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk);
-            for (int ib = 0; ib < 8; ib++) {
-                float s = scale(blk, d, ib);
-                sc[16 * b + 2 * ib] = s;
-                sc[16 * b + 2 * ib + 1] = s;
-            }
+            for (int ib = 0; ib < 8; ib++) u.scale32(8 * b + ib, scale(blk, d, ib));
             for (int ib = 0; ib < 8; ib++) {
                 var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + QS + 16 * ib, ByteOrder.LITTLE_ENDIAN);
                 v.and((byte) 0x0F).selectFrom(IQ4_NLMatrix.KVALUES).intoArray(q, b * BLOCK + 32 * ib);

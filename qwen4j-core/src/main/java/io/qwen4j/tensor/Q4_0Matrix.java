@@ -33,13 +33,11 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
     @Override
     void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
-        float[] sc = u.scales;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Float.float16ToFloat(data.get(F16Matrix.LE, blk));
-            sc[2 * b] = d;
-            sc[2 * b + 1] = d;
+            u.scale32(b, d);
             var packed = ByteVector.fromMemorySegment(ByteVector.SPECIES_128, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
             packed.and((byte) 0x0F).sub((byte) 8).intoArray(q, b * BLOCK);
             packed.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).sub((byte) 8).intoArray(q, b * BLOCK + 16);

@@ -24,17 +24,12 @@ final class Q4_1Matrix extends UnpackingMatrix implements Matrix {
     @Override
     void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
-        float[] sc = u.scales;
-        float[] mn = u.mins;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk);
             float m = Blocks.half(data, blk + 2);
-            sc[2 * b] = d;
-            sc[2 * b + 1] = d;
-            mn[2 * b] = -m;
-            mn[2 * b + 1] = -m;
+            u.scale32(b, d, -m);
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 4, ByteOrder.LITTLE_ENDIAN);
             v.and((byte) 0x0F).intoArray(q, b * BLOCK);
             v.reinterpretAsInts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0x0F).intoArray(q, b * BLOCK + 16);

@@ -27,13 +27,11 @@ final class Q5_0Matrix extends UnpackingMatrix implements Matrix {
     @Override
     void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
-        float[] sc = u.scales;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk); // scalars first: C2 inlines calls in parse order until the method's node budget is spent
-            sc[2 * b] = d;
-            sc[2 * b + 1] = d;
+            u.scale32(b, d);
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 6, ByteOrder.LITTLE_ENDIAN);
             var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 2, ByteOrder.LITTLE_ENDIAN);
             v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).sub((byte) 16).intoArray(q, b * BLOCK);

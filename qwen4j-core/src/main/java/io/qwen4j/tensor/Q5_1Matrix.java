@@ -27,17 +27,12 @@ final class Q5_1Matrix extends UnpackingMatrix implements Matrix {
     @Override
     void unpack(int r, UnpackedRow u) {
         byte[] q = u.quants;
-        float[] sc = u.scales;
-        float[] mn = u.mins;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;
             float d = Blocks.half(data, blk); // scalars first: C2 inlines calls in parse order until the method's node budget is spent
             float m = Blocks.half(data, blk + 2);
-            sc[2 * b] = d;
-            sc[2 * b + 1] = d;
-            mn[2 * b] = -m;
-            mn[2 * b + 1] = -m;
+            u.scale32(b, d, -m);
             var v = ByteVector.fromMemorySegment(Blocks.B, data, blk + 8, ByteOrder.LITTLE_ENDIAN);
             var qh = ByteVector.fromMemorySegment(Blocks.B, data, blk + 4, ByteOrder.LITTLE_ENDIAN);
             v.and((byte) 0x0F).or(ByteVector.zero(Blocks.B).blend((byte) 0x10, qh.rearrange(Blocks.FIFTH_BITS_LOW).and(Blocks.BIT_OF_LANE).compare(VectorOperators.NE, 0))).intoArray(q, b * BLOCK);

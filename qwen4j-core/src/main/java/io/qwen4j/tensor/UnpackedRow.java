@@ -38,6 +38,19 @@ final class UnpackedRow {
         return u;
     }
 
+    /** Block {@code b} of 32 elements has one scale: written for both of its groups of 16. */
+    void scale32(int b, float scale) {
+        scales[2 * b] = scale;
+        scales[2 * b + 1] = scale;
+    }
+
+    /** As {@link #scale32}, with the block's min. */
+    void scale32(int b, float scale, float min) {
+        scale32(b, scale);
+        mins[2 * b] = min;
+        mins[2 * b + 1] = min;
+    }
+
     /**
      * Sum over groups g of scales[g] * (quants[16 g ..] . x[xOff + 16 g ..]) for {@code cols} elements, a multiple
      * of 32 (every unpacking type's block is 32 or 256). Two groups
