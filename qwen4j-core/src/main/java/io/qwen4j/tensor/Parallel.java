@@ -41,6 +41,9 @@ public final class Parallel implements AutoCloseable {
     private volatile Throwable failure;
     private volatile boolean closed;
 
+    /** Runs every range on the calling thread: for work that is itself one task of a parallel range. */
+    public static final Parallel CALLER = new Parallel(1);
+
     public Parallel(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;

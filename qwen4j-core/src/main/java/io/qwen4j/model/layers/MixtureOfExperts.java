@@ -16,6 +16,11 @@ import java.util.Arrays;
  *
  * <p>A batch is dispatched by expert: the tokens routed to an expert are gathered and run through it in one
  * matrix-matrix product, so every expert's weights are read once per batch; decode touches only the selected experts.
+ * When there are at least two active experts per thread, each thread runs whole experts (largest first) instead of
+ * all threads splitting each expert's three small products: a mid-size MoE prompt gained almost nothing from a
+ * second thread the other way, its time going to three hand-offs per expert and the serial gathers between them.
+ * Each expert writes its rows to its own slots and the tokens sum their experts afterwards, in expert order, so
+ * the result does not depend on which thread ran what.
  */
 public final class MixtureOfExperts implements FeedForward {
     /** Workspace scratch slots. */
@@ -24,6 +29,8 @@ public final class MixtureOfExperts implements FeedForward {
     private static final int OUT = 2;
     private static final int GATE = 3;
     private static final int UP = 4;
+    /** Summing the experts' rows into the tokens' outputs goes parallel above this many floats. */
+    private static final int PARALLEL_COMBINE = 1 << 16;
 
     private final MoeConfig m;
     private final int hidden;
@@ -38,6 +45,32 @@ public final class MixtureOfExperts implements FeedForward {
     private float[] weightOf = new float[0];
     private int[] chosen = new int[0];
     private float[] chosenWeight = new float[0];
+    /** Entry i = t * k + j (token t's j-th choice) sits at slot slotOf[i] of the expert grouping. */
+    private int[] slotOf = new int[0];
+    /** The batch's active experts, most tokens first. */
+    private int[] order = new int[0];
+
+    /** One thread's buffers for running one expert: gathered inputs, gate and up activations, outputs. */
+    private static final class ExpertScratch {
+        float[] in = new float[0];
+        float[] gate = new float[0];
+        float[] up = new float[0];
+        float[] out = new float[0];
+
+        ExpertScratch fit(int inFloats, int innerFloats) {
+            if (in.length < inFloats) {
+                in = new float[inFloats];
+                out = new float[inFloats];
+            }
+            if (gate.length < innerFloats) {
+                gate = new float[innerFloats];
+                up = new float[innerFloats];
+            }
+            return this;
+        }
+    }
+
+    private static final ThreadLocal<ExpertScratch> SCRATCH = ThreadLocal.withInitial(ExpertScratch::new);
 
     public MixtureOfExperts(MoeConfig m, int hidden, Matrix router, SwiGluMlp[] experts, SwiGluMlp shared, float[] sharedGate) {
         this.m = m;
@@ -76,33 +109,81 @@ public final class MixtureOfExperts implements FeedForward {
     @Override
     public void forward(Workspace ws, int n, Parallel pool) {
         int e = m.experts();
+        int k = m.expertsUsed();
         float[] probs = ws.scratch(ROUTER, n * e);
         router.matmul(ws.xNorm, probs, n, pool);
         route(probs, n);
 
-        float[] out = ws.scratch(OUT, n * hidden);
-        Arrays.fill(ws.delta, 0, n * hidden, 0f);
-        int inner = Math.max(m.expertFfn(), shared == null ? 0 : shared.inner());
-        float[] g = ws.scratch(GATE, n * inner);
-        float[] u = ws.scratch(UP, n * inner);
-        for (int x = 0; x < e; x++) {
-            int from = start[x];
-            int count = start[x + 1] - from;
-            if (count == 0) continue;
+        float[] slots = ws.scratch(OUT, n * k * hidden);
+        int active = 0;
+        for (int x = 0; x < e; x++) if (start[x + 1] > start[x]) order[active++] = x;
+        if (pool.threads() > 1 && active >= 2 * pool.threads()) {
+            sortByTokens(order, active);
             float[] in = ws.xNorm;
-            if (n > 1) {
-                in = ws.scratch(IN, n * hidden);
-                for (int i = 0; i < count; i++) System.arraycopy(ws.xNorm, tokenOf[from + i] * hidden, in, i * hidden, hidden);
-            }
-            experts[x].apply(in, out, count, g, u, pool);
-            for (int i = 0; i < count; i++) Ops.axpy(weightOf[from + i], out, i * hidden, ws.delta, tokenOf[from + i] * hidden, hidden);
+            int[] experts = order;
+            pool.forRange(active, (a0, a1) -> {
+                for (int a = a0; a < a1; a++) runExpert(experts[a], in, n, slots, Parallel.CALLER);
+            });
+        } else {
+            for (int a = 0; a < active; a++) runExpert(order[a], ws.xNorm, n, slots, pool);
         }
+        if ((long) n * k * hidden >= PARALLEL_COMBINE && pool.threads() > 1) {
+            pool.forRange(n, (t0, t1) -> combine(slots, ws.delta, t0, t1));
+        } else {
+            combine(slots, ws.delta, 0, n);
+        }
+
         if (shared != null) {
-            shared.apply(ws.xNorm, out, n, g, u, pool);
+            int inner = shared.inner();
+            float[] out = ws.scratch(IN, n * hidden);
+            shared.apply(ws.xNorm, out, n, ws.scratch(GATE, n * inner), ws.scratch(UP, n * inner), pool);
             for (int t = 0; t < n; t++) {
                 float s = Ops.sigmoid(Ops.dot(sharedGate, 0, ws.xNorm, t * hidden, hidden));
                 Ops.axpy(s, out, t * hidden, ws.delta, t * hidden, hidden);
             }
+        }
+    }
+
+    /** Expert x over its tokens (gathered from x when the batch has several), its rows written to their slots. */
+    private void runExpert(int x, float[] xNorm, int n, float[] slots, Parallel pool) {
+        int from = start[x];
+        int count = start[x + 1] - from;
+        SwiGluMlp expert = experts[x];
+        ExpertScratch s = SCRATCH.get().fit(count * hidden, count * expert.inner());
+        float[] in = xNorm;
+        if (n > 1) {
+            in = s.in;
+            for (int i = 0; i < count; i++) System.arraycopy(xNorm, tokenOf[from + i] * hidden, in, i * hidden, hidden);
+        }
+        expert.apply(in, s.out, count, s.gate, s.up, pool);
+        System.arraycopy(s.out, 0, slots, from * hidden, count * hidden);
+    }
+
+    /** Tokens [t0, t1): each output is the weighted sum of its experts' rows, added in expert order. */
+    private void combine(float[] slots, float[] delta, int t0, int t1) {
+        int k = m.expertsUsed();
+        for (int t = t0; t < t1; t++) {
+            // Slots are grouped by expert, so a token's slots in ascending order are its experts in index order.
+            Arrays.sort(slotOf, t * k, (t + 1) * k);
+            Arrays.fill(delta, t * hidden, (t + 1) * hidden, 0f);
+            for (int j = t * k; j < (t + 1) * k; j++) {
+                int slot = slotOf[j];
+                Ops.axpy(weightOf[slot], slots, slot * hidden, delta, t * hidden, hidden);
+            }
+        }
+    }
+
+    /** The first {@code count} experts of {@code experts}, most tokens first (an insertion sort: a few dozen at most). */
+    private void sortByTokens(int[] experts, int count) {
+        for (int i = 1; i < count; i++) {
+            int x = experts[i];
+            int tokens = start[x + 1] - start[x];
+            int j = i - 1;
+            while (j >= 0 && start[experts[j] + 1] - start[experts[j]] < tokens) {
+                experts[j + 1] = experts[j];
+                j--;
+            }
+            experts[j + 1] = x;
         }
     }
 
@@ -115,8 +196,10 @@ public final class MixtureOfExperts implements FeedForward {
             chosenWeight = new float[n * k];
             tokenOf = new int[n * k];
             weightOf = new float[n * k];
+            slotOf = new int[n * k];
             start = new int[e + 1];
             next = new int[e];
+            order = new int[e];
         }
         Arrays.fill(start, 0);
         for (int t = 0; t < n; t++) {
@@ -145,6 +228,7 @@ public final class MixtureOfExperts implements FeedForward {
             int slot = next[chosen[i]]++;
             tokenOf[slot] = i / k;
             weightOf[slot] = chosenWeight[i];
+            slotOf[i] = slot;
         }
     }
 
