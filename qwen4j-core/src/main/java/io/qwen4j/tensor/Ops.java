@@ -2,6 +2,7 @@ package io.qwen4j.tensor;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -82,7 +83,7 @@ public final class Ops {
 
     /**
      * In-place softmax as ggml_vec_soft_max_f32 computes it: max-subtracted, exp in float a vector at a time
-     * (the JDK's vector exp intrinsic, within an ulp of {@link #softmax}'s), each vector's sum added in double.
+     * (through {@link #exp}, within an ulp of {@link #softmax}'s), each vector's sum added in double.
      */
     public static void softmaxVectorized(float[] x, int off, int n) {
         int len = F.length();
@@ -95,7 +96,7 @@ public final class Ops {
         var maxB = FloatVector.broadcast(F, max);
         double sum = 0;
         for (i = 0; i < upper; i += len) {
-            var e = FloatVector.fromArray(F, x, off + i).sub(maxB).lanewise(VectorOperators.EXP);
+            var e = exp(FloatVector.fromArray(F, x, off + i).sub(maxB));
             e.intoArray(x, off + i);
             sum += e.reduceLanes(VectorOperators.ADD);
         }
@@ -328,10 +329,98 @@ public final class Ops {
 
     /** {@code gate = silu(gate) * up}, silu(x) = x / (1 + e^-x). */
     public static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = (float) (g / (1.0 + Math.exp(-g))) * up[i];
+        swiglu(gate, up, 0, n);
+    }
+
+    /**
+     * {@code gate[off, off + n) = silu(gate) * up} in vectors, the last partial vector under a mask, so every element
+     * goes through the same {@link #exp} wherever a caller splits the range. A scalar Math.exp per element took
+     * several percent of a prompt on its own.
+     */
+    public static void swiglu(float[] gate, float[] up, int off, int n) {
+        siluTimes(gate, up, gate, off, n);
+    }
+
+    /** {@code dst[off, off + n) = silu(s) * m}. */
+    private static void siluTimes(float[] s, float[] m, float[] dst, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            siluOf(FloatVector.fromArray(F, s, off + i)).mul(FloatVector.fromArray(F, m, off + i)).intoArray(dst, off + i);
         }
+        if (i < n) {
+            var mask = F.indexInRange(i, n);
+            siluOf(FloatVector.fromArray(F, s, off + i, mask)).mul(FloatVector.fromArray(F, m, off + i, mask))
+                    .intoArray(dst, off + i, mask);
+        }
+    }
+
+    /** {@code x[off, off + n) = silu(x)} in vectors. */
+    public static void silu(float[] x, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            siluOf(FloatVector.fromArray(F, x, off + i)).intoArray(x, off + i);
+        }
+        if (i < n) {
+            var m = F.indexInRange(i, n);
+            siluOf(FloatVector.fromArray(F, x, off + i, m)).intoArray(x, off + i, m);
+        }
+    }
+
+    /** {@code x[off, off + n) *= silu(z[off, off + n))} in vectors. */
+    public static void mulSilu(float[] x, float[] z, int off, int n) {
+        siluTimes(z, x, x, off, n);
+    }
+
+    /** {@code x[off, off + n) *= sigmoid(g[off, off + n))} in vectors. */
+    public static void mulSigmoid(float[] x, float[] g, int off, int n) {
+        int i = 0;
+        for (int upper = F.loopBound(n); i < upper; i += F.length()) {
+            var e = exp(FloatVector.fromArray(F, g, off + i).neg());
+            FloatVector.fromArray(F, x, off + i).div(e.add(1f)).intoArray(x, off + i);
+        }
+        if (i < n) {
+            var m = F.indexInRange(i, n);
+            var e = exp(FloatVector.fromArray(F, g, off + i, m).neg());
+            FloatVector.fromArray(F, x, off + i, m).div(e.add(1f)).intoArray(x, off + i, m);
+        }
+    }
+
+    private static FloatVector siluOf(FloatVector x) {
+        return x.div(exp(x.neg()).add(1f));
+    }
+
+    private static final float LOG2E = 1.44269504f;
+    /** ln 2 in two parts: the first has few mantissa bits, so n * LN2_HI is exact for the n that occur. */
+    private static final float LN2_HI = 0.693145752f;
+    private static final float LN2_LO = 1.42860677e-6f;
+    /** 1.5 * 2^23: adding and subtracting it rounds a float below 2^22 to the nearest integer. */
+    private static final float ROUND = 12582912f;
+
+    /**
+     * e^x lane-wise from plain IEEE arithmetic. The Vector API's EXP is an SVML call once C2 compiles the caller but
+     * a Math.exp per lane before that, so the same prompt gave other bits before and after warm-up; this gives the
+     * same bits in every tier. x = n ln2 + r with |r| <= ln2 / 2; e^r by its Taylor series to r^7 (relative error
+     * below 1e-8, under the float rounding); 2^n written into the exponent bits. Below -87.3 the result is 0 (no
+     * subnormals), above 88.3 infinity.
+     */
+    static FloatVector exp(FloatVector x) {
+        var xc = x.max(-87.3f).min(88.3f);
+        var n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
+        var s = x.species();
+        var r = n.fma(FloatVector.broadcast(s, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(s, -LN2_LO), r);
+        var p = r.fma(1f / 5040, 1f / 720);
+        p = p.fma(r, FloatVector.broadcast(s, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(s, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(s, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(s, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(s, 1f));
+        p = p.fma(r, FloatVector.broadcast(s, 1f));
+        var pow2n = ((IntVector) n.convert(VectorOperators.F2I, 0)).lanewise(VectorOperators.LSHL, 23)
+                .add(0x3F80_0000).reinterpretAsFloats();
+        return p.mul(pow2n)
+                .blend(0f, x.compare(VectorOperators.LT, -87.3f))
+                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.3f));
     }
 
     /**
@@ -340,17 +429,44 @@ public final class Ops {
      * float multiplication with theta_scale = powf(base, -2/nRot).
      */
     public static void ropeNeox(float[] x, int off, int nRot, int pos, float freqBase) {
-        int half = nRot / 2;
+        float[] cos = new float[nRot / 2];
+        float[] sin = new float[nRot / 2];
+        ropeAngles(nRot, pos, freqBase, cos, sin);
+        ropeNeox(x, off, nRot, cos, sin);
+    }
+
+    /**
+     * cos and sin of {@code pos * freqBase^(-2i / nRot)} for i below nRot / 2, the angle advanced by ggml's recurrence
+     * ({@code theta *= theta_scale} in float). Computed once per position and shared by all its heads: per head it
+     * was 64 Math.cos and Math.sin calls, a tenth of a prompt's time on a 2-core machine.
+     */
+    public static void ropeAngles(int nRot, int pos, float freqBase, float[] cos, float[] sin) {
         float thetaScale = (float) Math.pow(freqBase, -2.0f / nRot);
         float theta = pos;
-        for (int i = 0; i < half; i++) {
-            float cos = (float) Math.cos(theta);
-            float sin = (float) Math.sin(theta);
+        for (int i = 0, half = nRot / 2; i < half; i++) {
+            cos[i] = (float) Math.cos(theta);
+            sin[i] = (float) Math.sin(theta);
+            theta *= thetaScale;
+        }
+    }
+
+    /** NeoX RoPE of the head at {@code off}: pairs (i, i + nRot/2) rotated by the angles of {@link #ropeAngles}. */
+    public static void ropeNeox(float[] x, int off, int nRot, float[] cos, float[] sin) {
+        int half = nRot / 2;
+        int i = 0;
+        for (int upper = F.loopBound(half); i < upper; i += F.length()) {
+            var a = FloatVector.fromArray(F, x, off + i);
+            var b = FloatVector.fromArray(F, x, off + half + i);
+            var c = FloatVector.fromArray(F, cos, i);
+            var sn = FloatVector.fromArray(F, sin, i);
+            a.mul(c).sub(b.mul(sn)).intoArray(x, off + i);
+            a.mul(sn).add(b.mul(c)).intoArray(x, off + half + i);
+        }
+        for (; i < half; i++) {
             float a = x[off + i];
             float b = x[off + i + half];
-            x[off + i] = a * cos - b * sin;
-            x[off + i + half] = a * sin + b * cos;
-            theta *= thetaScale;
+            x[off + i] = a * cos[i] - b * sin[i];
+            x[off + i + half] = a * sin[i] + b * cos[i];
         }
     }
 

@@ -77,6 +77,21 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * Token rows from which the per-token work between the matrix products (activations, RoPE, norms, cache writes)
+     * is split over the threads; below it the hand-off costs more than the work.
+     */
+    public static final int MIN_PARALLEL_ROWS = 16;
+
+    /** {@link #forRange} over token rows: on the calling thread alone below {@link #MIN_PARALLEL_ROWS} rows. */
+    public void forRows(int rows, RangeTask task) {
+        if (rows < MIN_PARALLEL_ROWS) {
+            if (rows > 0) task.run(0, rows);
+        } else {
+            forRange(rows, task);
+        }
+    }
+
     /** Runs {@code task} over [0, n) in contiguous chunks spread over the threads; returns when all chunks are done. */
     public void forRange(int n, RangeTask task) {
         if (n <= 0) return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 class OpsTest {
@@ -83,6 +84,87 @@ class OpsTest {
         assertThat(g[0]).isCloseTo((float) (-2 / (1 + Math.exp(2))), offset(1e-6f));
         assertThat(g[1]).isZero();
         assertThat(g[2]).isCloseTo((float) (3 / (1 + Math.exp(-3)) * 2), offset(1e-5f));
+    }
+
+    @Test
+    void vectorExpIsWithinTwoUlpsOfMathExpAndHandlesTheEdges() {
+        int n = 200_000;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = -87f + 175f * i / n;
+        float[] y = new float[n];
+        var f = FloatVector.SPECIES_256;
+        for (int i = 0; i < n; i += f.length()) Ops.exp(FloatVector.fromArray(f, x, i)).intoArray(y, i);
+        for (int i = 0; i < n; i++) {
+            float exact = (float) Math.exp(x[i]);
+            assertThat(Math.abs(y[i] - exact)).as("exp(%s)", x[i]).isLessThanOrEqualTo(2 * Math.ulp(exact));
+        }
+        float[] edges = {0f, Float.NEGATIVE_INFINITY, -100f, Float.POSITIVE_INFINITY, 100f, Float.NaN, 1f, -1f};
+        float[] out = new float[8];
+        Ops.exp(FloatVector.fromArray(f, edges, 0)).intoArray(out, 0);
+        assertThat(out[0]).isEqualTo(1f);
+        assertThat(out[1]).isZero();
+        assertThat(out[2]).isZero();
+        assertThat(out[3]).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(out[4]).isEqualTo(Float.POSITIVE_INFINITY);
+        assertThat(out[5]).isNaN();
+        assertThat(out[6]).isCloseTo((float) Math.E, offset(1e-6f));
+    }
+
+    @Test
+    void activationsGiveTheSameBitsWhereverTheRangeIsSplit() {
+        int n = 4 * 37 + 5;
+        float[] g = random(n);
+        float[] u = random(n);
+        float[] whole = g.clone();
+        Ops.swiglu(whole, u, 0, n);
+        float[] parts = g.clone();
+        for (int at = 0; at < n; at += 37) Ops.swiglu(parts, u, at, Math.min(37, n - at));
+        assertThat(parts).containsExactly(whole);
+        for (int i = 0; i < n; i++) {
+            assertThat(whole[i]).isCloseTo((float) (g[i] / (1 + Math.exp(-g[i])) * u[i]), offset(1e-5f));
+        }
+        float[] silu = g.clone();
+        Ops.silu(silu, 3, n - 3);
+        float[] gated = u.clone();
+        Ops.mulSilu(gated, g, 3, n - 3);
+        float[] sigmoid = u.clone();
+        Ops.mulSigmoid(sigmoid, g, 3, n - 3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(silu[i]).isEqualTo(g[i]);
+            assertThat(gated[i]).isEqualTo(u[i]);
+            assertThat(sigmoid[i]).isEqualTo(u[i]);
+        }
+        for (int i = 3; i < n; i++) {
+            double s = 1 / (1 + Math.exp(-g[i]));
+            assertThat(silu[i]).isCloseTo((float) (g[i] * s), offset(1e-6f));
+            assertThat(gated[i]).isCloseTo((float) (u[i] * g[i] * s), offset(1e-5f));
+            assertThat(sigmoid[i]).isCloseTo((float) (u[i] * s), offset(1e-6f));
+        }
+    }
+
+    @Test
+    void ropeWithSharedAnglesMatchesThePerHeadForm() {
+        int nRot = 128;
+        float[] cos = new float[nRot / 2];
+        float[] sin = new float[nRot / 2];
+        for (int pos : new int[] {0, 1, 511, 40_000}) {
+            Ops.ropeAngles(nRot, pos, 1_000_000f, cos, sin);
+            float[] x = random(nRot + 3);
+            float[] y = x.clone();
+            Ops.ropeNeox(y, 3, nRot, cos, sin);
+            // The scalar form ggml computes: theta advanced by repeated float multiplication.
+            float thetaScale = (float) Math.pow(1_000_000f, -2.0f / nRot);
+            float theta = pos;
+            for (int i = 0; i < nRot / 2; i++) {
+                float c = (float) Math.cos(theta);
+                float s = (float) Math.sin(theta);
+                float a = x[3 + i];
+                float b = x[3 + i + nRot / 2];
+                assertThat(y[3 + i]).isEqualTo(a * c - b * s);
+                assertThat(y[3 + i + nRot / 2]).isEqualTo(a * s + b * c);
+                theta *= thetaScale;
+            }
+        }
     }
 
     @Test

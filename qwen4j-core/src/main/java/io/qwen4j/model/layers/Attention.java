@@ -40,6 +40,8 @@ public final class Attention implements Mixer {
      */
     private static final int MAX_BLOCK_ROWS = 32;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The calling thread's RoPE angles of one position: cos, sin. */
+    private static final ThreadLocal<float[][]> ANGLES = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
     /** The calling thread's query block starts, reused across calls. */
     private static final ThreadLocal<int[]> BLOCKS = ThreadLocal.withInitial(() -> new int[0]);
 
@@ -105,19 +107,30 @@ public final class Attention implements Mixer {
         addBias(ws.v, bv, n);
         if (qNorm != null) qNorm.apply(ws.q, ws.q, n * c.heads());
         if (kNorm != null) kNorm.apply(ws.k, ws.k, n * c.kvHeads());
-        for (int i = 0; i < n; i++) {
-            int pos = at.position(i);
-            for (int h = 0; h < c.heads(); h++) Ops.ropeNeox(ws.q, (i * c.heads() + h) * hd, c.ropeDims(), pos, c.ropeFreqBase());
-            for (int h = 0; h < c.kvHeads(); h++) Ops.ropeNeox(ws.k, (i * c.kvHeads() + h) * hd, c.ropeDims(), pos, c.ropeFreqBase());
-            KvCache cache = at.cache(i);
-            cache.reserve(pos + 1);
-            cache.store(layer, pos, ws.k, i * c.kvDim(), ws.v, i * c.vDim());
-        }
+        for (int i = 0; i < n; i++) at.cache(i).reserve(at.position(i) + 1);
+        pool.forRows(n, (t0, t1) -> rotateAndStore(ws, at, t0, t1));
         attend(c, layer, ws.q, ws.attn, n, at, pool);
-        if (gate != null) {
-            for (int i = 0, len = n * c.qDim(); i < len; i++) ws.attn[i] *= Ops.sigmoid(gate[i]);
-        }
+        if (gate != null) Ops.mulSigmoid(ws.attn, gate, 0, n * c.qDim());
         wo.matmul(ws.attn, ws.delta, n, pool);
+    }
+
+    /** Tokens [t0, t1): RoPE on their q and k heads (the angles computed once per token), k and v into the caches. */
+    private void rotateAndStore(Workspace ws, TokenPlacement at, int t0, int t1) {
+        int hd = c.headDim();
+        float[][] angles = ANGLES.get();
+        if (angles[0].length < c.ropeDims() / 2) {
+            angles[0] = new float[c.ropeDims() / 2];
+            angles[1] = new float[c.ropeDims() / 2];
+        }
+        float[] cos = angles[0];
+        float[] sin = angles[1];
+        for (int i = t0; i < t1; i++) {
+            int pos = at.position(i);
+            Ops.ropeAngles(c.ropeDims(), pos, c.ropeFreqBase(), cos, sin);
+            for (int h = 0; h < c.heads(); h++) Ops.ropeNeox(ws.q, (i * c.heads() + h) * hd, c.ropeDims(), cos, sin);
+            for (int h = 0; h < c.kvHeads(); h++) Ops.ropeNeox(ws.k, (i * c.kvHeads() + h) * hd, c.ropeDims(), cos, sin);
+            at.cache(i).store(layer, pos, ws.k, i * c.kvDim(), ws.v, i * c.vDim());
+        }
     }
 
     /**

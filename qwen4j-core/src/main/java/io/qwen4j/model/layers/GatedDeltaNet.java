@@ -119,8 +119,8 @@ public final class GatedDeltaNet implements Mixer {
         wqkv.matmul(ws.xNorm, qkv, n, pool);
         wz.matmul(ws.xNorm, z, n, pool);
         projectGates(ws, n, beta, decay, pool);
-        convolve(ws, qkv, n, cache.convState(layer));
-        normalizeQk(qkv, n);
+        convolve(ws, qkv, n, cache.convState(layer), pool);
+        pool.forRows(n, (t0, t1) -> normalizeQk(qkv, t0, t1));
 
         float[] out = ws.scratch(OUT, n * d.valueWidth());
         float[] state = cache.recurrentState(layer);
@@ -132,10 +132,12 @@ public final class GatedDeltaNet implements Mixer {
         });
         // Gated RMSNorm per value head (llama.cpp build_norm_gated; ssm_norm has no +1 offset).
         int dv = d.valueDim();
-        for (int r = 0, rows = n * nv; r < rows; r++) {
-            Ops.rmsNorm(out, r * dv, out, r * dv, normWeight, dv, eps);
-            for (int j = r * dv, end = j + dv; j < end; j++) out[j] *= Ops.silu(z[j]);
-        }
+        pool.forRows(n, (t0, t1) -> {
+            for (int r = t0 * nv; r < t1 * nv; r++) {
+                Ops.rmsNorm(out, r * dv, out, r * dv, normWeight, dv, eps);
+                Ops.mulSilu(out, z, r * dv, dv);
+            }
+        });
         wOut.matmul(out, ws.delta, n, pool);
     }
 
@@ -170,19 +172,22 @@ public final class GatedDeltaNet implements Mixer {
     }
 
     /** Causal depthwise convolution of qkv over time, continuing from the carried inputs, then SiLU; updates the state. */
-    private void convolve(Workspace ws, float[] qkv, int n, float[] convState) {
+    private void convolve(Workspace ws, float[] qkv, int n, float[] convState, Parallel pool) {
         int channels = d.convChannels();
         int kernel = d.convKernel();
         int carried = (kernel - 1) * channels;
         float[] in = ws.scratch(CONV_IN, carried + n * channels);
         System.arraycopy(convState, 0, in, 0, carried);
         System.arraycopy(qkv, 0, in, carried, n * channels);
-        for (int t = 0; t < n; t++) {
-            int o = t * channels;
-            java.util.Arrays.fill(qkv, o, o + channels, 0f);
-            for (int k = 0; k < kernel; k++) mulAdd(conv, k * channels, in, (t + k) * channels, qkv, o, channels);
-            for (int ch = o; ch < o + channels; ch++) qkv[ch] = Ops.silu(qkv[ch]);
-        }
+        // Each output token reads only the copied inputs, so tokens are independent.
+        pool.forRows(n, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int o = t * channels;
+                java.util.Arrays.fill(qkv, o, o + channels, 0f);
+                for (int k = 0; k < kernel; k++) mulAdd(conv, k * channels, in, (t + k) * channels, qkv, o, channels);
+                Ops.silu(qkv, o, channels);
+            }
+        });
         System.arraycopy(in, n * channels, convState, 0, carried);
     }
 
@@ -196,12 +201,12 @@ public final class GatedDeltaNet implements Mixer {
         for (; i < n; i++) y[yOff + i] += a[aOff + i] * b[bOff + i];
     }
 
-    /** L2-normalises every q and k head ({@code x / sqrt(sum x^2 + eps)}, ggml_l2_norm) and scales q by 1/sqrt(keyDim). */
-    private void normalizeQk(float[] qkv, int n) {
+    /** L2-normalises every q and k head of tokens [t0, t1) ({@code x / sqrt(sum x^2 + eps)}, ggml_l2_norm) and scales q by 1/sqrt(keyDim). */
+    private void normalizeQk(float[] qkv, int t0, int t1) {
         int dk = d.keyDim();
         int heads = 2 * d.keyHeads();
         float qScale = (float) (1.0 / Math.sqrt(dk));
-        for (int t = 0; t < n; t++) {
+        for (int t = t0; t < t1; t++) {
             for (int hh = 0; hh < heads; hh++) {
                 int off = t * d.convChannels() + hh * dk;
                 float ss = Ops.dot(qkv, off, qkv, off, dk);

@@ -30,7 +30,8 @@ public record SwiGluMlp(Matrix gate, Matrix up, Matrix down) implements FeedForw
     public void apply(float[] x, float[] out, int n, float[] g, float[] u, Parallel pool) {
         gate.matmul(x, g, n, pool);
         up.matmul(x, u, n, pool);
-        Ops.swiglu(g, u, n * gate.rows());
+        int inner = gate.rows();
+        pool.forRows(n, (t0, t1) -> Ops.swiglu(g, u, t0 * inner, (t1 - t0) * inner));
         down.matmul(g, out, n, pool);
     }
 }
