@@ -43,10 +43,20 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     public abstract void dequantizeRow(int r, float[] dst, int off);
 
     public void matmul(float[] x, float[] y, int batch, Parallel pool) {
-        if ((long) rows * cols * batch < PARALLEL_THRESHOLD) {
-            rowsRange(x, y, batch, 0, rows);
-        } else {
+        boolean parallel = (long) rows * cols * batch >= PARALLEL_THRESHOLD;
+        if (batch >= SMALL_BATCH) {
+            // The batch is packed once for all threads: packed per range of rows, a down projection's 3072-column
+            // rows made each of the eight ranges copy the whole batch again, and two threads ran it 1.15x one.
+            float[] panel = packBatch(x, batch, parallel ? pool : Parallel.CALLER);
+            if (parallel) {
+                pool.forRange(rows, (start, end) -> batchRows(panel, y, batch, start, end));
+            } else {
+                batchRows(panel, y, batch, 0, rows);
+            }
+        } else if (parallel) {
             pool.forRange(rows, (start, end) -> rowsRange(x, y, batch, start, end));
+        } else {
+            rowsRange(x, y, batch, 0, rows);
         }
     }
 
@@ -66,72 +76,85 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     private static final int BATCH_TILE = 128;
     private static final int PANEL_BYTES = 1 << 20;
 
+    /**
+     * Columns per tile-kernel call: one group's slice of the panel (256 x 24 floats, 24 KB) stays in L1 while every
+     * row tile of a row block passes over it, where the whole row read the group's panel from L2 for each row tile.
+     */
+    private static final int K_CHUNK = 256;
+    /** Weight rows decoded together: up to 8 tiles, at most 256 KB of floats (they stay in L2). */
+    private static final int ROW_BLOCK_TILES = 8;
+    private static final int ROW_BLOCK_BYTES = 256 << 10;
+
     /** Below this many batch rows, decoding each weight row into floats costs more than reading it again. */
     private static final int SMALL_BATCH = 8;
 
-    /** Per-thread buffers of the batched path: decoded weight rows, the packed batch tile, one tile's results. */
+    /** Per-thread buffers of the batched path: a block of decoded weight rows and their sums. */
     private static final class Scratch {
-        final float[][] rows = new float[ROW_TILE][0];
-        /** The rows one kernel call reads: rows[i], or the last decoded row again in a short tile. */
-        final float[][] tile = new float[ROW_TILE][];
-        float[] panel = new float[0];
-        final float[] out = new float[ROW_TILE * GROUP];
+        float[][] rows = new float[0][0];
+        float[] sums = new float[0];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    /** The calling thread's packed batch, which its pool's threads read during one matmul. */
+    private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
 
+    /** Rows [start, end) of a batch below SMALL_BATCH: the decode kernels, one row at a time. */
     private void rowsRange(float[] x, float[] y, int batch, int start, int end) {
-        if (batch < SMALL_BATCH) {
-            UnpackedRow scratch = UnpackedRow.of(cols);
-            if (batch > 1 && this instanceof UnpackingMatrix m) { // each row unpacked once for all the batch
-                for (int r = start; r < end; r++) {
-                    m.unpack(r, scratch);
-                    for (int b = 0; b < batch; b++) y[b * rows + r] = m.dotUnpacked(scratch, x, b * cols);
-                }
-                return;
-            }
+        UnpackedRow scratch = UnpackedRow.of(cols);
+        if (batch > 1 && this instanceof UnpackingMatrix m) { // each row unpacked once for all the batch
             for (int r = start; r < end; r++) {
-                for (int b = 0; b < batch; b++) y[b * rows + r] = dotRow(r, x, b * cols, scratch);
+                m.unpack(r, scratch);
+                for (int b = 0; b < batch; b++) y[b * rows + r] = m.dotUnpacked(scratch, x, b * cols);
             }
             return;
         }
-        batchRows(x, y, batch, start, end);
+        for (int r = start; r < end; r++) {
+            for (int b = 0; b < batch; b++) y[b * rows + r] = dotRow(r, x, b * cols, scratch);
+        }
     }
 
     /**
-     * The batched path of rowsRange, a method apart: C2 inlines the decode kernels into rowsRange, and with this
-     * code in the same compilation its node budget ran out before the kernels' own helpers were inlined.
+     * Rows [start, end) of a batch of SMALL_BATCH or more, from the packed batch: blocked like a GEMM. Kept apart
+     * from rowsRange: C2 inlines the decode kernels there, and with this code in the same compilation its node
+     * budget ran out before the kernels' own helpers were inlined.
      */
-    private void batchRows(float[] x, float[] y, int batch, int start, int end) {
+    private void batchRows(float[] panel, float[] y, int batch, int start, int end) {
         Scratch s = SCRATCH.get();
         int n = cols;
-        if (s.rows[0].length < n) {
-            for (int i = 0; i < ROW_TILE; i++) s.rows[i] = new float[n];
-        }
+        int blockRows = ROW_TILE * Math.max(1, Math.min(ROW_BLOCK_TILES, ROW_BLOCK_BYTES / (Float.BYTES * n * ROW_TILE)));
+        if (s.rows.length < blockRows || s.rows[0].length < n) s.rows = new float[blockRows][n];
+        if (s.sums.length < blockRows * GROUP) s.sums = new float[blockRows * GROUP];
         int batchTile = Math.max(GROUP, Math.min(BATCH_TILE, PANEL_BYTES / (Float.BYTES * n)) / GROUP * GROUP);
-        if (s.panel.length < batchTile * n) s.panel = new float[batchTile * n];
-        float[][] w = s.tile;
-        float[] panel = s.panel;
-        float[] out = s.out;
-        // Each weight row is decoded once per batch tile and then multiplied with every batch row of the tile.
+        float[][] w = s.rows;
+        float[] sums = s.sums;
+        // Each weight row is decoded once per batch tile; a block of them then meets every group of the tile, one
+        // chunk of columns at a time.
         for (int b0 = 0; b0 < batch; b0 += batchTile) {
             int b1 = Math.min(batch, b0 + batchTile);
             int groups = (b1 - b0 + GROUP - 1) / GROUP;
-            packBatch(x, b0, b1, panel, groups);
-            for (int r = start; r < end; r += ROW_TILE) {
-                int nr = Math.min(ROW_TILE, end - r);
-                for (int i = 0; i < nr; i++) dequantizeRow(r + i, s.rows[i], 0);
-                for (int i = 0; i < ROW_TILE; i++) w[i] = s.rows[Math.min(i, nr - 1)]; // its results are dropped
+            for (int r0 = start; r0 < end; r0 += blockRows) {
+                int nr = Math.min(blockRows, end - r0);
+                for (int i = 0; i < nr; i++) dequantizeRow(r0 + i, w[i], 0);
+                int last = nr - 1; // a short last tile repeats this row; its sums are not read
                 for (int g = 0; g < groups; g++) {
-                    if (ROW_TILE == 6) {
-                        tile6(w[0], w[1], w[2], w[3], w[4], w[5], panel, g * n * GROUP, out);
-                    } else {
-                        tile3(w[0], w[1], w[2], panel, g * n * GROUP, out);
+                    java.util.Arrays.fill(sums, 0, nr * GROUP, 0f);
+                    int base = (b0 / GROUP + g) * n * GROUP;
+                    for (int k0 = 0; k0 < n; k0 += K_CHUNK) {
+                        int k1 = Math.min(n, k0 + K_CHUNK);
+                        for (int t = 0; t < nr; t += ROW_TILE) {
+                            if (ROW_TILE == 6) {
+                                tile6(w[t], w[Math.min(t + 1, last)], w[Math.min(t + 2, last)], w[Math.min(t + 3, last)],
+                                        w[Math.min(t + 4, last)], w[Math.min(t + 5, last)], panel, base, k0, k1, sums, t * GROUP);
+                            } else {
+                                tile3(w[t], w[Math.min(t + 1, last)], w[Math.min(t + 2, last)], panel, base, k0, k1, sums,
+                                        t * GROUP);
+                            }
+                        }
                     }
                     int nb = Math.min(GROUP, b1 - b0 - g * GROUP);
                     for (int j = 0; j < nb; j++) {
-                        int yo = (b0 + g * GROUP + j) * rows + r;
-                        for (int i = 0; i < nr; i++) y[yo + i] = out[i * GROUP + j];
+                        int yo = (b0 + g * GROUP + j) * rows + r0;
+                        for (int i = 0; i < nr; i++) y[yo + i] = sums[i * GROUP + j];
                     }
                 }
             }
@@ -139,19 +162,32 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     }
 
     /**
-     * Batch rows [b0, b1) of x in groups of GROUP columns: panel[(g * cols + k) * GROUP + j] = x[b0 + g * GROUP + j][k],
-     * zero past b1. Each group is contiguous, so the tile kernel reads it with a constant stride. The copy goes by
-     * blocks of 16 columns, so that its writes stay within a few cache lines per column at a time.
+     * The batch in groups of GROUP columns: panel[(g * cols + k) * GROUP + j] = x[g * GROUP + j][k], zero past the
+     * batch. Each group is contiguous, so the tile kernel reads it with a constant stride. Groups are packed in
+     * parallel over {@code pool}.
      */
-    private void packBatch(float[] x, int b0, int b1, float[] panel, int groups) {
+    private float[] packBatch(float[] x, int batch, Parallel pool) {
+        int groups = (batch + GROUP - 1) / GROUP;
+        float[] panel = PANEL.get();
+        if (panel.length < groups * GROUP * cols) {
+            panel = new float[groups * GROUP * cols];
+            PANEL.set(panel);
+        }
+        float[] p = panel;
+        pool.forRange(groups, (g0, g1) -> packGroups(x, batch, p, g0, g1));
+        return panel;
+    }
+
+    /** Groups [g0, g1) of {@link #packBatch}; the copy goes by blocks of 16 columns, to keep its writes in few lines. */
+    private void packGroups(float[] x, int batch, float[] panel, int g0, int g1) {
         int n = cols;
-        for (int g = 0; g < groups; g++) {
+        for (int g = g0; g < g1; g++) {
             int base = g * n * GROUP;
             for (int k0 = 0; k0 < n; k0 += 16) {
                 int k1 = Math.min(n, k0 + 16);
                 for (int j = 0; j < GROUP; j++) {
-                    int b = b0 + g * GROUP + j;
-                    if (b < b1) {
+                    int b = g * GROUP + j;
+                    if (b < batch) {
                         for (int k = k0, xo = b * n; k < k1; k++) panel[base + k * GROUP + j] = x[xo + k];
                     } else {
                         for (int k = k0; k < k1; k++) panel[base + k * GROUP + j] = 0f;
@@ -166,14 +202,13 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
      * is broadcast and multiplied with two vectors of batch values). Every accumulator is a whole dot product, so no
      * lane sums are needed; out[i * GROUP + j] receives row i, batch column j.
      */
-    private void tile6(float[] w0, float[] w1, float[] w2, float[] w3, float[] w4, float[] w5, float[] panel, int base,
-            float[] out) {
+    private static void tile6(float[] w0, float[] w1, float[] w2, float[] w3, float[] w4, float[] w5, float[] panel,
+            int base, int k0, int k1, float[] sums, int so) {
         var F = Ops.F;
         int lanes = F.length();
-        int n = cols;
         var a0 = FloatVector.zero(F); var a1 = a0; var a2 = a0; var a3 = a0; var a4 = a0; var a5 = a0;
         var c0 = a0; var c1 = a0; var c2 = a0; var c3 = a0; var c4 = a0; var c5 = a0;
-        for (int k = 0; k < n; k++) {
+        for (int k = k0; k < k1; k++) {
             int xo = base + k * GROUP;
             var va = FloatVector.fromArray(F, panel, xo);
             var vb = FloatVector.fromArray(F, panel, xo + lanes);
@@ -190,12 +225,12 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
             v = FloatVector.broadcast(F, w5[k]);
             a5 = va.fma(v, a5); c5 = vb.fma(v, c5);
         }
-        a0.intoArray(out, 0); c0.intoArray(out, lanes);
-        a1.intoArray(out, GROUP); c1.intoArray(out, GROUP + lanes);
-        a2.intoArray(out, 2 * GROUP); c2.intoArray(out, 2 * GROUP + lanes);
-        a3.intoArray(out, 3 * GROUP); c3.intoArray(out, 3 * GROUP + lanes);
-        a4.intoArray(out, 4 * GROUP); c4.intoArray(out, 4 * GROUP + lanes);
-        a5.intoArray(out, 5 * GROUP); c5.intoArray(out, 5 * GROUP + lanes);
+        addInto(sums, so, a0); addInto(sums, so + lanes, c0);
+        addInto(sums, so + GROUP, a1); addInto(sums, so + GROUP + lanes, c1);
+        addInto(sums, so + 2 * GROUP, a2); addInto(sums, so + 2 * GROUP + lanes, c2);
+        addInto(sums, so + 3 * GROUP, a3); addInto(sums, so + 3 * GROUP + lanes, c3);
+        addInto(sums, so + 4 * GROUP, a4); addInto(sums, so + 4 * GROUP + lanes, c4);
+        addInto(sums, so + 5 * GROUP, a5); addInto(sums, so + 5 * GROUP + lanes, c5);
     }
 
     /**
@@ -203,14 +238,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
      * Nine independent FMA chains keep both FMA units busy through the 4-cycle latency, which the eight of a
      * four-row, two-vector tile could not quite do (about 7% slower end to end).
      */
-    private void tile3(float[] w0, float[] w1, float[] w2, float[] panel, int base, float[] out) {
+    private static void tile3(float[] w0, float[] w1, float[] w2, float[] panel, int base, int k0, int k1, float[] sums,
+            int so) {
         var F = Ops.F;
         int lanes = F.length();
-        int n = cols;
         var a0 = FloatVector.zero(F); var a1 = a0; var a2 = a0;
         var c0 = a0; var c1 = a0; var c2 = a0;
         var e0 = a0; var e1 = a0; var e2 = a0;
-        for (int k = 0; k < n; k++) {
+        for (int k = k0; k < k1; k++) {
             int xo = base + k * GROUP;
             var va = FloatVector.fromArray(F, panel, xo);
             var vb = FloatVector.fromArray(F, panel, xo + lanes);
@@ -222,8 +257,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
             v = FloatVector.broadcast(F, w2[k]);
             a2 = va.fma(v, a2); c2 = vb.fma(v, c2); e2 = vc.fma(v, e2);
         }
-        a0.intoArray(out, 0); c0.intoArray(out, lanes); e0.intoArray(out, 2 * lanes);
-        a1.intoArray(out, GROUP); c1.intoArray(out, GROUP + lanes); e1.intoArray(out, GROUP + 2 * lanes);
-        a2.intoArray(out, 2 * GROUP); c2.intoArray(out, 2 * GROUP + lanes); e2.intoArray(out, 2 * GROUP + 2 * lanes);
+        addInto(sums, so, a0); addInto(sums, so + lanes, c0); addInto(sums, so + 2 * lanes, e0);
+        addInto(sums, so + GROUP, a1); addInto(sums, so + GROUP + lanes, c1); addInto(sums, so + GROUP + 2 * lanes, e1);
+        addInto(sums, so + 2 * GROUP, a2); addInto(sums, so + 2 * GROUP + lanes, c2);
+        addInto(sums, so + 2 * GROUP + 2 * lanes, e2);
+    }
+
+    /** One vector added into sums: small enough that C2 always inlines it (a vector passed to a call is boxed). */
+    private static void addInto(float[] sums, int at, FloatVector v) {
+        FloatVector.fromArray(Ops.F, sums, at).add(v).intoArray(sums, at);
     }
 }
