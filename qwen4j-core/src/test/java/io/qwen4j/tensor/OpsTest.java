@@ -111,12 +111,32 @@ class OpsTest {
     }
 
     @Test
+    void scalarExpGivesTheVectorFormsBits() {
+        var f = FloatVector.SPECIES_256;
+        float[] x = new float[8 * 20_000];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rng.nextDouble() * 200 - 100);
+        float[] special = {0f, -0f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -87.3f, 88.3f, 1e-30f};
+        System.arraycopy(special, 0, x, 0, special.length);
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i += f.length()) Ops.exp(FloatVector.fromArray(f, x, i)).intoArray(y, i);
+        for (int i = 0; i < x.length; i++) {
+            assertThat(Float.floatToRawIntBits(Ops.exp(x[i]))).as("exp(%s)", x[i]).isEqualTo(Float.floatToRawIntBits(y[i]));
+        }
+    }
+
+    @Test
     void activationsGiveTheSameBitsWhereverTheRangeIsSplit() {
         int n = 4 * 37 + 5;
         float[] g = random(n);
         float[] u = random(n);
         float[] whole = g.clone();
         Ops.swiglu(whole, u, 0, n);
+        // Past the first calls, which take the scalar form, the vector form gives the same bits.
+        for (int call = 0; call < 300; call++) {
+            float[] again = g.clone();
+            Ops.swiglu(again, u, 0, n);
+            assertThat(again).containsExactly(whole);
+        }
         float[] parts = g.clone();
         for (int at = 0; at < n; at += 37) Ops.swiglu(parts, u, at, Math.min(37, n - at));
         assertThat(parts).containsExactly(whole);
