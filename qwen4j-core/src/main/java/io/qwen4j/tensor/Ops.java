@@ -427,13 +427,6 @@ public final class Ops {
     /** 1.5 * 2^23: adding and subtracting it rounds a float below 2^22 to the nearest integer. */
     private static final float ROUND = 12582912f;
 
-    /**
-     * e^x lane-wise from plain IEEE arithmetic. The Vector API's EXP is an SVML call once C2 compiles the caller but
-     * a Math.exp per lane before that, so the same prompt gave other bits before and after warm-up; this gives the
-     * same bits in every tier. x = n ln2 + r with |r| <= ln2 / 2; e^r by its Taylor series to r^7 (relative error
-     * below 1e-8, under the float rounding); 2^n written into the exponent bits. Below -87.3 the result is 0 (no
-     * subnormals), above 88.3 infinity.
-     */
     /** {@link #exp(FloatVector)} for one float, the same operations in the same order: the same bits. */
     static float exp(float x) {
         float xc = Math.min(Math.max(x, -87.3f), 88.3f);
@@ -453,6 +446,13 @@ public final class Ops {
         return p * pow2n;
     }
 
+    /**
+     * e^x lane-wise from plain IEEE arithmetic. The Vector API's EXP is an SVML call once C2 compiles the caller but
+     * a Math.exp per lane before that, so the same prompt gave other bits before and after warm-up; this gives the
+     * same bits in every tier. x = n ln2 + r with |r| <= ln2 / 2; e^r by its Taylor series to r^7 (relative error
+     * below 1e-8, under the float rounding); 2^n written into the exponent bits. Below -87.3 the result is 0 (no
+     * subnormals), above 88.3 infinity.
+     */
     static FloatVector exp(FloatVector x) {
         var xc = x.max(-87.3f).min(88.3f);
         var n = xc.mul(LOG2E).add(ROUND).sub(ROUND);
@@ -474,21 +474,9 @@ public final class Ops {
     }
 
     /**
-     * NeoX rotary embedding of one head: pairs (i, i + nRot/2) for i < nRot/2, dims from nRot on untouched.
-     * As ggml_rope_ext (mode NEOX, no scaling) computes it: theta_i = pos * base^(-2i/nRot), built by repeated
-     * float multiplication with theta_scale = powf(base, -2/nRot).
-     */
-    public static void ropeNeox(float[] x, int off, int nRot, int pos, float freqBase) {
-        float[] cos = new float[nRot / 2];
-        float[] sin = new float[nRot / 2];
-        ropeAngles(nRot, pos, freqBase, cos, sin);
-        ropeNeox(x, off, nRot, cos, sin);
-    }
-
-    /**
      * cos and sin of {@code pos * freqBase^(-2i / nRot)} for i below nRot / 2, the angle advanced by ggml's recurrence
-     * ({@code theta *= theta_scale} in float). Computed once per position and shared by all its heads: per head it
-     * was 64 Math.cos and Math.sin calls, a tenth of a prompt's time on a 2-core machine.
+     * ({@code theta *= theta_scale} in float; ggml_rope_ext, mode NEOX, no scaling). Computed once per position and
+     * shared by all its heads, which computed them again per head before (decision 0012).
      */
     public static void ropeAngles(int nRot, int pos, float freqBase, float[] cos, float[] sin) {
         float thetaScale = (float) Math.pow(freqBase, -2.0f / nRot);
@@ -501,9 +489,9 @@ public final class Ops {
     }
 
     /**
-     * NeoX RoPE of the head at {@code off}: pairs (i, i + nRot/2) rotated by the angles of {@link #ropeAngles}. A
-     * plain loop: 64 pairs are too few to gain from vectors, and in the interpreter, where a prompt's first forward
-     * pass runs, vector code costs an object per operation.
+     * NeoX RoPE of the head at {@code off}: pairs (i, i + nRot/2) for i < nRot/2 rotated by the angles of
+     * {@link #ropeAngles}, dims from nRot on untouched. A plain loop: 64 pairs are too few to gain from vectors,
+     * and in the interpreter, where a prompt's first forward pass runs, vector code costs an object per operation.
      */
     public static void ropeNeox(float[] x, int off, int nRot, float[] cos, float[] sin) {
         int half = nRot / 2;

@@ -195,7 +195,10 @@ class OpsTest {
         int pos = 37;
         float[] x = random(headDim + 4);
         float[] y = x.clone();
-        Ops.ropeNeox(y, 2, nRot, pos, base);
+        float[] cos = new float[nRot / 2];
+        float[] sin = new float[nRot / 2];
+        Ops.ropeAngles(nRot, pos, base, cos, sin);
+        Ops.ropeNeox(y, 2, nRot, cos, sin);
         for (int i = 0; i < nRot / 2; i++) {
             double theta = pos * Math.pow(base, -2.0 * i / nRot);
             double a = x[2 + i];
