@@ -327,15 +327,10 @@ public final class Ops {
         for (; i < n; i++) x[off + i] *= scale;
     }
 
-    /** {@code gate = silu(gate) * up}, silu(x) = x / (1 + e^-x). */
-    public static void swiglu(float[] gate, float[] up, int n) {
-        swiglu(gate, up, 0, n);
-    }
-
     /**
-     * {@code gate[off, off + n) = silu(gate) * up} in vectors, the last partial vector under a mask, so every element
-     * goes through the same {@link #exp} wherever a caller splits the range. A scalar Math.exp per element took
-     * several percent of a prompt on its own.
+     * {@code gate[off, off + n) = silu(gate) * up}, silu(x) = x / (1 + e^-x), in vectors, the last partial vector
+     * under a mask, so every element goes through the same {@link #exp} wherever a caller splits the range. A scalar
+     * Math.exp per element took several percent of a prompt on its own.
      */
     public static void swiglu(float[] gate, float[] up, int off, int n) {
         siluTimes(gate, up, gate, off, n);

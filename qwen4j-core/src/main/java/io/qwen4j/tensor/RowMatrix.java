@@ -198,9 +198,10 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     }
 
     /**
-     * Six decoded weight rows times one packed group of batch columns (outer products: for each k, each row's weight
-     * is broadcast and multiplied with two vectors of batch values). Every accumulator is a whole dot product, so no
-     * lane sums are needed; out[i * GROUP + j] receives row i, batch column j.
+     * Six decoded weight rows times one packed group of batch columns over columns [k0, k1) (outer products: for each
+     * k, each row's weight is broadcast and multiplied with two vectors of batch values). Every accumulator is part of
+     * one row's dot product with one batch column, so no lane sums are needed; it is added into
+     * sums[so + i * GROUP + j] for row i, batch column j.
      */
     private static void tile6(float[] w0, float[] w1, float[] w2, float[] w3, float[] w4, float[] w5, float[] panel,
             int base, int k0, int k1, float[] sums, int so) {

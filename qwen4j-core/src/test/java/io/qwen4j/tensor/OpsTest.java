@@ -80,7 +80,7 @@ class OpsTest {
     void swiglu() {
         float[] g = {-2f, 0f, 3f};
         float[] u = {1f, 5f, 2f};
-        Ops.swiglu(g, u, 3);
+        Ops.swiglu(g, u, 0, 3);
         assertThat(g[0]).isCloseTo((float) (-2 / (1 + Math.exp(2))), offset(1e-6f));
         assertThat(g[1]).isZero();
         assertThat(g[2]).isCloseTo((float) (3 / (1 + Math.exp(-3)) * 2), offset(1e-5f));

@@ -25,7 +25,9 @@ import java.util.Arrays;
 public final class MixtureOfExperts implements FeedForward {
     /** Workspace scratch slots. */
     private static final int ROUTER = 0;
-    private static final int IN = 1;
+    /** The shared expert's output rows. */
+    private static final int SHARED_OUT = 1;
+    /** The experts' output rows, grouped by expert (slot order). */
     private static final int OUT = 2;
     private static final int GATE = 3;
     private static final int UP = 4;
@@ -135,7 +137,7 @@ public final class MixtureOfExperts implements FeedForward {
 
         if (shared != null) {
             int inner = shared.inner();
-            float[] out = ws.scratch(IN, n * hidden);
+            float[] out = ws.scratch(SHARED_OUT, n * hidden);
             shared.apply(ws.xNorm, out, n, ws.scratch(GATE, n * inner), ws.scratch(UP, n * inner), pool);
             for (int t = 0; t < n; t++) {
                 float s = Ops.sigmoid(Ops.dot(sharedGate, 0, ws.xNorm, t * hidden, hidden));
