@@ -164,6 +164,14 @@ class CliTest {
     }
 
     @Test
+    void demoWritesTheRequestedMatrixType() {
+        // The launcher's startup-cache training runs the demo on Q8_0 weights (the kernels people run).
+        var r = run("demo", "--prompt", "Hi", "-n", "3", "--type", "Q8_0");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Q8_0").contains("assistant>");
+    }
+
+    @Test
     void quantizeWritesAMixWithProgressAndTheLlamaFileType() throws Exception {
         Path out = dir.resolve("tiny-q4_k_m.gguf");
         var r = run("quantize", model.toString(), out.toString(), "q4_k_m", "-t", "2");

@@ -38,6 +38,14 @@ public final class GgufFile implements AutoCloseable {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    static {
+        // Load the heap-array segment class before C2 compiles any code that reads the mapping. Until it is loaded,
+        // C2 assumes every segment is a mapped (native) one; the Vector API's Java fallbacks (run before the kernels
+        // are compiled) created the first heap segment during the first forward pass, which threw away every
+        // compiled method reading the weights, and C2 compiled them again before the first token (decision 0013).
+        MemorySegment.ofArray(new byte[1]);
+    }
+
     private final Path path;
     private final Arena arena;
     private final MemorySegment mapping;
