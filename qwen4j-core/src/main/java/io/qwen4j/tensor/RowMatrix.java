@@ -45,13 +45,16 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     public void matmul(float[] x, float[] y, int batch, Parallel pool) {
         boolean parallel = (long) rows * cols * batch >= PARALLEL_THRESHOLD;
         if (batch >= SMALL_BATCH) {
+            boolean narrow = narrowPays(batch);
+            int rowTile = narrow ? NARROW_ROW_TILE : ROW_TILE;
+            int group = narrow ? NARROW_GROUP : GROUP;
             // The batch is packed once for all threads: packed per range of rows, a down projection's 3072-column
             // rows made each of the eight ranges copy the whole batch again, and two threads ran it 1.15x one.
-            float[] panel = packBatch(x, batch, parallel ? pool : Parallel.CALLER);
+            float[] panel = packBatch(x, batch, group, parallel ? pool : Parallel.CALLER);
             if (parallel) {
-                pool.forRange(rows, (start, end) -> batchRows(panel, y, batch, start, end));
+                pool.forRange(rows, (start, end) -> batchRows(panel, y, batch, start, end, rowTile, group));
             } else {
-                batchRows(panel, y, batch, 0, rows);
+                batchRows(panel, y, batch, 0, rows, rowTile, group);
             }
         } else if (parallel) {
             pool.forRange(rows, (start, end) -> rowsRange(x, y, batch, start, end));
@@ -81,6 +84,25 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
      * row tile of a row block passes over it, where the whole row read the group's panel from L2 for each row tile.
      */
     private static final int K_CHUNK = 256;
+    /**
+     * AVX2's tiling for short batches: 4 rows x 2 vectors (16 batch columns), ~5% slower per multiply-add than 3 x 3.
+     * A batch is padded to whole groups, so a 10-token prompt makes 24 columns of work in 3 x 3's groups and 16 in
+     * these: pp10 and pp16 +25-40%, pp30 +15-35% (alternated runs, decision 0013).
+     */
+    private static final int NARROW_ROW_TILE = 4;
+    private static final int NARROW_GROUP = 2 * Ops.F.length();
+
+    /**
+     * Whether the narrow groups pad the batch to at most 3/4 of the columns the wide ones do (8-16 and 25-32 rows).
+     * At 64 rows (64 against 72 columns) one thread gained 7% and two threads measured anywhere from -25% to even.
+     */
+    private static boolean narrowPays(int batch) {
+        if (ROW_TILE != 3) return false; // 512-bit hosts already tile 6 x 16
+        int wide = (batch + GROUP - 1) / GROUP * GROUP;
+        int narrow = (batch + NARROW_GROUP - 1) / NARROW_GROUP * NARROW_GROUP;
+        return narrow * 4 <= wide * 3;
+    }
+
     /** Weight rows decoded together: up to 8 tiles, at most 256 KB of floats (they stay in L2). */
     private static final int ROW_BLOCK_TILES = 8;
     private static final int ROW_BLOCK_BYTES = 256 << 10;
@@ -118,43 +140,46 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
      * from rowsRange: C2 inlines the decode kernels there, and with this code in the same compilation its node
      * budget ran out before the kernels' own helpers were inlined.
      */
-    private void batchRows(float[] panel, float[] y, int batch, int start, int end) {
+    private void batchRows(float[] panel, float[] y, int batch, int start, int end, int rowTile, int group) {
         Scratch s = SCRATCH.get();
         int n = cols;
-        int blockRows = ROW_TILE * Math.max(1, Math.min(ROW_BLOCK_TILES, ROW_BLOCK_BYTES / (Float.BYTES * n * ROW_TILE)));
+        int blockRows = rowTile * Math.max(1, Math.min(ROW_BLOCK_TILES, ROW_BLOCK_BYTES / (Float.BYTES * n * rowTile)));
         if (s.rows.length < blockRows || s.rows[0].length < n) s.rows = new float[blockRows][n];
-        if (s.sums.length < blockRows * GROUP) s.sums = new float[blockRows * GROUP];
-        int batchTile = Math.max(GROUP, Math.min(BATCH_TILE, PANEL_BYTES / (Float.BYTES * n)) / GROUP * GROUP);
+        if (s.sums.length < blockRows * group) s.sums = new float[blockRows * group];
+        int batchTile = Math.max(group, Math.min(BATCH_TILE, PANEL_BYTES / (Float.BYTES * n)) / group * group);
         float[][] w = s.rows;
         float[] sums = s.sums;
         // Each weight row is decoded once per batch tile; a block of them then meets every group of the tile, one
         // chunk of columns at a time.
         for (int b0 = 0; b0 < batch; b0 += batchTile) {
             int b1 = Math.min(batch, b0 + batchTile);
-            int groups = (b1 - b0 + GROUP - 1) / GROUP;
+            int groups = (b1 - b0 + group - 1) / group;
             for (int r0 = start; r0 < end; r0 += blockRows) {
                 int nr = Math.min(blockRows, end - r0);
                 for (int i = 0; i < nr; i++) dequantizeRow(r0 + i, w[i], 0);
                 int last = nr - 1; // a short last tile repeats this row; its sums are not read
                 for (int g = 0; g < groups; g++) {
-                    java.util.Arrays.fill(sums, 0, nr * GROUP, 0f);
-                    int base = (b0 / GROUP + g) * n * GROUP;
+                    java.util.Arrays.fill(sums, 0, nr * group, 0f);
+                    int base = (b0 / group + g) * n * group;
                     for (int k0 = 0; k0 < n; k0 += K_CHUNK) {
                         int k1 = Math.min(n, k0 + K_CHUNK);
-                        for (int t = 0; t < nr; t += ROW_TILE) {
-                            if (ROW_TILE == 6) {
+                        for (int t = 0; t < nr; t += rowTile) {
+                            if (rowTile == 6) {
                                 tile6(w[t], w[Math.min(t + 1, last)], w[Math.min(t + 2, last)], w[Math.min(t + 3, last)],
-                                        w[Math.min(t + 4, last)], w[Math.min(t + 5, last)], panel, base, k0, k1, sums, t * GROUP);
-                            } else {
+                                        w[Math.min(t + 4, last)], w[Math.min(t + 5, last)], panel, base, k0, k1, sums, t * group);
+                            } else if (rowTile == 3) {
                                 tile3(w[t], w[Math.min(t + 1, last)], w[Math.min(t + 2, last)], panel, base, k0, k1, sums,
-                                        t * GROUP);
+                                        t * group);
+                            } else {
+                                tile4(w[t], w[Math.min(t + 1, last)], w[Math.min(t + 2, last)], w[Math.min(t + 3, last)],
+                                        panel, base, k0, k1, sums, t * group);
                             }
                         }
                     }
-                    int nb = Math.min(GROUP, b1 - b0 - g * GROUP);
+                    int nb = Math.min(group, b1 - b0 - g * group);
                     for (int j = 0; j < nb; j++) {
-                        int yo = (b0 + g * GROUP + j) * rows + r0;
-                        for (int i = 0; i < nr; i++) y[yo + i] = sums[i * GROUP + j];
+                        int yo = (b0 + g * group + j) * rows + r0;
+                        for (int i = 0; i < nr; i++) y[yo + i] = sums[i * group + j];
                     }
                 }
             }
@@ -162,35 +187,35 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     }
 
     /**
-     * The batch in groups of GROUP columns: panel[(g * cols + k) * GROUP + j] = x[g * GROUP + j][k], zero past the
+     * The batch in groups of {@code group} columns: panel[(g * cols + k) * group + j] = x[g * group + j][k], zero past the
      * batch. Each group is contiguous, so the tile kernel reads it with a constant stride. Groups are packed in
      * parallel over {@code pool}.
      */
-    private float[] packBatch(float[] x, int batch, Parallel pool) {
-        int groups = (batch + GROUP - 1) / GROUP;
+    private float[] packBatch(float[] x, int batch, int group, Parallel pool) {
+        int groups = (batch + group - 1) / group;
         float[] panel = PANEL.get();
-        if (panel.length < groups * GROUP * cols) {
-            panel = new float[groups * GROUP * cols];
+        if (panel.length < groups * group * cols) {
+            panel = new float[groups * group * cols];
             PANEL.set(panel);
         }
         float[] p = panel;
-        pool.forRange(groups, (g0, g1) -> packGroups(x, batch, p, g0, g1));
+        pool.forRange(groups, (g0, g1) -> packGroups(x, batch, group, p, g0, g1));
         return panel;
     }
 
     /** Groups [g0, g1) of {@link #packBatch}; the copy goes by blocks of 16 columns, to keep its writes in few lines. */
-    private void packGroups(float[] x, int batch, float[] panel, int g0, int g1) {
+    private void packGroups(float[] x, int batch, int group, float[] panel, int g0, int g1) {
         int n = cols;
         for (int g = g0; g < g1; g++) {
-            int base = g * n * GROUP;
+            int base = g * n * group;
             for (int k0 = 0; k0 < n; k0 += 16) {
                 int k1 = Math.min(n, k0 + 16);
-                for (int j = 0; j < GROUP; j++) {
-                    int b = g * GROUP + j;
+                for (int j = 0; j < group; j++) {
+                    int b = g * group + j;
                     if (b < batch) {
-                        for (int k = k0, xo = b * n; k < k1; k++) panel[base + k * GROUP + j] = x[xo + k];
+                        for (int k = k0, xo = b * n; k < k1; k++) panel[base + k * group + j] = x[xo + k];
                     } else {
-                        for (int k = k0; k < k1; k++) panel[base + k * GROUP + j] = 0f;
+                        for (int k = k0; k < k1; k++) panel[base + k * group + j] = 0f;
                     }
                 }
             }
@@ -232,6 +257,33 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         addInto(sums, so + 3 * GROUP, a3); addInto(sums, so + 3 * GROUP + lanes, c3);
         addInto(sums, so + 4 * GROUP, a4); addInto(sums, so + 4 * GROUP + lanes, c4);
         addInto(sums, so + 5 * GROUP, a5); addInto(sums, so + 5 * GROUP + lanes, c5);
+    }
+
+    /** {@link #tile6} with four rows: short batches on AVX2, in groups of {@link #NARROW_GROUP} columns. */
+    private static void tile4(float[] w0, float[] w1, float[] w2, float[] w3, float[] panel, int base, int k0, int k1,
+            float[] sums, int so) {
+        var F = Ops.F;
+        int lanes = F.length();
+        int group = NARROW_GROUP;
+        var a0 = FloatVector.zero(F); var a1 = a0; var a2 = a0; var a3 = a0;
+        var c0 = a0; var c1 = a0; var c2 = a0; var c3 = a0;
+        for (int k = k0; k < k1; k++) {
+            int xo = base + k * group;
+            var va = FloatVector.fromArray(F, panel, xo);
+            var vb = FloatVector.fromArray(F, panel, xo + lanes);
+            var v = FloatVector.broadcast(F, w0[k]);
+            a0 = va.fma(v, a0); c0 = vb.fma(v, c0);
+            v = FloatVector.broadcast(F, w1[k]);
+            a1 = va.fma(v, a1); c1 = vb.fma(v, c1);
+            v = FloatVector.broadcast(F, w2[k]);
+            a2 = va.fma(v, a2); c2 = vb.fma(v, c2);
+            v = FloatVector.broadcast(F, w3[k]);
+            a3 = va.fma(v, a3); c3 = vb.fma(v, c3);
+        }
+        addInto(sums, so, a0); addInto(sums, so + lanes, c0);
+        addInto(sums, so + group, a1); addInto(sums, so + group + lanes, c1);
+        addInto(sums, so + 2 * group, a2); addInto(sums, so + 2 * group + lanes, c2);
+        addInto(sums, so + 3 * group, a3); addInto(sums, so + 3 * group + lanes, c3);
     }
 
     /**

@@ -28,7 +28,8 @@ class MatrixReferenceTest {
         for (GgmlType t : Matrix.SUPPORTED) {
             for (int[] shape : new int[][] {{1, 32}, {7, 64}, {37, 96}, {300, 160}, {5, 4096}, {3, 256}, {37, 512}, {130, 768}}) {
                 if (shape[1] % t.blockSize != 0) continue;
-                for (int batch : new int[] {1, 3, 17, 70}) {
+                // 10 and 30 take AVX2's narrow tiling (groups of 16 batch columns), 17 and 70 the wide one (24)
+                for (int batch : new int[] {1, 3, 10, 17, 30, 70}) {
                     out.add(Arguments.of(t, shape[0], shape[1], batch));
                 }
             }
@@ -78,6 +79,35 @@ class MatrixReferenceTest {
         float[] row = new float[cols];
         m.dequantizeRow(rows - 1, row, 0);
         assertThat(row).containsExactly(java.util.Arrays.copyOfRange(exact, (rows - 1) * cols, rows * cols));
+    }
+
+    /**
+     * From 8 batch rows on, a row's products do not depend on how many rows share the batch: every tiling pads with
+     * zero columns and sums each product over the same column chunks in the same order, so a prompt's token gets the
+     * same bits whichever tiling its batch size picks (narrow or wide groups, one group or several).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiledTypes")
+    void batchedProductsDoNotDependOnTheBatchSize(GgmlType type) {
+        int rows = 37, cols = 512, most = 72;
+        var rng = new SplittableRandom(11);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
+        MemorySegment data = MemorySegment.ofArray(QUANTIZABLE.contains(type) ? Quantizer.quantize(type, w) : ggmlBlocks(type, rows * cols));
+        Matrix m = Matrix.of(type, data, rows, cols);
+        float[] x = new float[most * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        float[] all = new float[most * rows];
+        m.matmul(x, all, most, TWO);
+        for (int batch : new int[] {8, 10, 16, 24, 30, 48, 64}) {
+            float[] y = new float[batch * rows];
+            m.matmul(java.util.Arrays.copyOf(x, batch * cols), y, batch, ONE);
+            assertThat(y).as("%s batch %d", type, batch).containsExactly(java.util.Arrays.copyOf(all, batch * rows));
+        }
+    }
+
+    static Stream<GgmlType> tiledTypes() {
+        return Matrix.SUPPORTED.stream().filter(t -> 512 % t.blockSize == 0);
     }
 
     @Test
