@@ -259,7 +259,11 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         addInto(sums, so + 5 * GROUP, a5); addInto(sums, so + 5 * GROUP + lanes, c5);
     }
 
-    /** {@link #tile6} with four rows: short batches on AVX2, in groups of {@link #NARROW_GROUP} columns. */
+    /**
+     * {@link #tile6} with four rows: short batches on AVX2, in groups of {@link #NARROW_GROUP} columns. Written out
+     * like the other tiles rather than shared with them: C2 keeps accumulators in registers only as named locals, and
+     * six rows of them spill on AVX2's 16 registers.
+     */
     private static void tile4(float[] w0, float[] w1, float[] w2, float[] w3, float[] panel, int base, int k0, int k1,
             float[] sums, int so) {
         var F = Ops.F;
