@@ -187,9 +187,9 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     }
 
     /**
-     * The batch in groups of {@code group} columns: panel[(g * cols + k) * group + j] = x[g * group + j][k], zero past the
-     * batch. Each group is contiguous, so the tile kernel reads it with a constant stride. Groups are packed in
-     * parallel over {@code pool}.
+     * The batch in groups of {@code group} columns: panel[(g * cols + k) * group + j] = x[g * group + j][k], zero
+     * past the batch. Each group is contiguous, so the tile kernel reads it with a constant stride. Groups are packed
+     * in parallel over {@code pool}.
      */
     private float[] packBatch(float[] x, int batch, int group, Parallel pool) {
         int groups = (batch + group - 1) / group;
