@@ -17,6 +17,8 @@ final class UnpackedRow {
     final float[] scales;
     /** With minima (Q2_K, Q4_K, Q5_K, Q4_1, Q5_1): what group g subtracts from each element, dmin applied. */
     final float[] mins;
+    /** Two rows' scales per 32-element block, interleaved: Q4_0's pair kernel reads them ahead of its products. */
+    final float[] blockScales;
     /** F16Matrix's converted halves, a chunk of the row at a time. */
     final float[] floats = new float[F16Matrix.CHUNK];
 
@@ -24,6 +26,7 @@ final class UnpackedRow {
         quants = new byte[cols];
         scales = new float[cols / 16];
         mins = new float[cols / 16];
+        blockScales = new float[cols / 16];
     }
 
     private static final ThreadLocal<UnpackedRow> PER_THREAD = ThreadLocal.withInitial(() -> new UnpackedRow(0));

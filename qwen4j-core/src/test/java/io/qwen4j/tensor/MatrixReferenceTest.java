@@ -106,6 +106,38 @@ class MatrixReferenceTest {
         }
     }
 
+    /**
+     * Decode pairs rows from the two halves of each thread's range (decision 0014), so which rows share a pair kernel
+     * depends on the thread count; every row must still get the single-row kernel's sum. Not compared bit for bit:
+     * the Vector API sums a vector's lanes in another order in compiled code than in the interpreter, so a kernel's
+     * last bits depend on whether C2 has compiled it yet. A pairing mistake (a row, scale or x offset of the other
+     * row) is off by far more than that.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("tiledTypes")
+    void decodeProductsDoNotDependOnThePairing(GgmlType type) {
+        int rows = 101, cols = 512; // large enough to be split over the threads, odd to leave a row unpaired
+        var rng = new SplittableRandom(13);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) w[i] = (float) rng.nextGaussian();
+        MemorySegment data = MemorySegment.ofArray(QUANTIZABLE.contains(type) ? Quantizer.quantize(type, w) : ggmlBlocks(type, rows * cols));
+        var m = (RowMatrix) Matrix.of(type, data, rows, cols);
+        float[] x = new float[cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+        float[] single = new float[rows];
+        for (int r = 0; r < rows; r++) single[r] = m.dotRow(r, x, 0, UnpackedRow.of(cols));
+        try (var three = new Parallel(3)) {
+            for (Parallel pool : new Parallel[] {ONE, TWO, three}) {
+                float[] y = new float[rows];
+                m.matmul(x, y, 1, pool);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(y[r]).as("%s row %d, %d threads", type, r, pool.threads())
+                            .isCloseTo(single[r], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(single[r]))));
+                }
+            }
+        }
+    }
+
     static Stream<GgmlType> tiledTypes() {
         return Matrix.SUPPORTED.stream().filter(t -> 512 % t.blockSize == 0);
     }
