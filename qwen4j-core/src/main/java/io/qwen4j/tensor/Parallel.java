@@ -29,8 +29,12 @@ public final class Parallel implements AutoCloseable {
 
     private final int threads;
     private final Thread[] workers;
-    /** Chunks per thread: enough to rebalance around a descheduled thread, few enough to keep claims cheap. */
-    private static final int CHUNKS_PER_THREAD = 4;
+    /**
+     * Chunks per thread: enough to rebalance around a descheduled or late-waking thread, few enough to keep claims
+     * cheap. With 4, the thread that finished first waited ~10% of a decode run at the end of each product (JFR); 16
+     * cut that to ~3% and measured ~3% faster for decode and prompt alike (decision 0014).
+     */
+    private static final int CHUNKS_PER_THREAD = 16;
     /** The current call's claims: its generation in the high 32 bits, the next unclaimed chunk in the low 32. */
     private final AtomicLong claims = new AtomicLong();
     private final AtomicInteger finished = new AtomicInteger();
