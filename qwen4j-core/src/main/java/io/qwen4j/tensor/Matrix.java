@@ -29,6 +29,15 @@ public sealed interface Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Mat
      */
     void matmul(float[] x, float[] y, int batch, Parallel pool);
 
+    /**
+     * {@code ms[i].matmul(x, ys[i], batch, pool)} for every i: the products of one input, such as a layer's q, k and v
+     * projections. A decode step hands them to the pool as one range of rows, one hand-off and one wait instead of
+     * one per matrix (decision 0014); each row's result is the same as through {@link #matmul}.
+     */
+    static void matmulAll(float[] x, int batch, Parallel pool, Matrix[] ms, float[][] ys) {
+        RowMatrix.matmulAll(x, batch, pool, ms, ys);
+    }
+
     /** Dequantizes row r into {@code dst[off .. off+cols)} (embedding lookup). */
     void dequantizeRow(int r, float[] dst, int off);
 

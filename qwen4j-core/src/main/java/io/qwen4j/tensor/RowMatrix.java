@@ -63,6 +63,30 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         }
     }
 
+    /** {@link Matrix#matmulAll}: decode products over the matrices' rows laid end to end, one range for the pool. */
+    static void matmulAll(float[] x, int batch, Parallel pool, Matrix[] ms, float[][] ys) {
+        long work = 0;
+        int total = 0;
+        for (Matrix m : ms) {
+            work += (long) m.rows() * m.cols() * batch;
+            total += m.rows();
+        }
+        if (batch >= SMALL_BATCH || work < PARALLEL_THRESHOLD || pool.threads() == 1) {
+            for (int i = 0; i < ms.length; i++) ms[i].matmul(x, ys[i], batch, pool);
+            return;
+        }
+        pool.forRange(total, (start, end) -> {
+            int first = 0;
+            for (int i = 0; i < ms.length; i++) {
+                var m = (RowMatrix) ms[i];
+                int lo = Math.max(start, first);
+                int hi = Math.min(end, first + m.rows);
+                if (lo < hi) m.rowsRange(x, ys[i], batch, lo - first, hi - first);
+                first += m.rows;
+            }
+        });
+    }
+
     /**
      * Weight rows per tile-kernel call: as many as keep the accumulators, the batch vectors and the broadcasts C2
      * hoists all in registers (AVX2 has 16: 3 rows x 3 vectors; AVX-512 has 32: 6 rows x 2 vectors). Five or six

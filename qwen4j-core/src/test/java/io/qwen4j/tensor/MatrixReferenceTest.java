@@ -138,6 +138,36 @@ class MatrixReferenceTest {
         }
     }
 
+    /** Products of one input through matmulAll (one range over all matrices' rows) equal each matrix's own. */
+    @Test
+    void matmulAllEqualsTheProductsOneByOne() {
+        var rng = new SplittableRandom(17);
+        int cols = 256;
+        GgmlType[] types = {GgmlType.Q8_0, GgmlType.F16, GgmlType.Q4_0};
+        int[] rows = {130, 67, 201};
+        Matrix[] ms = new Matrix[types.length];
+        for (int i = 0; i < ms.length; i++) {
+            float[] w = new float[rows[i] * cols];
+            for (int j = 0; j < w.length; j++) w[j] = (float) rng.nextGaussian();
+            ms[i] = Matrix.of(types[i], MemorySegment.ofArray(Quantizer.quantize(types[i], w)), rows[i], cols);
+        }
+        for (int batch : new int[] {1, 3, 9}) {
+            float[] x = new float[batch * cols];
+            for (int j = 0; j < x.length; j++) x[j] = (float) rng.nextGaussian();
+            float[][] together = new float[ms.length][];
+            for (int i = 0; i < ms.length; i++) together[i] = new float[batch * rows[i]];
+            Matrix.matmulAll(x, batch, TWO, ms, together);
+            for (int i = 0; i < ms.length; i++) {
+                float[] alone = new float[batch * rows[i]];
+                ms[i].matmul(x, alone, batch, TWO);
+                for (int j = 0; j < alone.length; j++) {
+                    assertThat(together[i][j]).as("%s element %d, batch %d", types[i], j, batch)
+                            .isCloseTo(alone[j], org.assertj.core.data.Offset.offset(1e-5f * (1 + Math.abs(alone[j]))));
+                }
+            }
+        }
+    }
+
     static Stream<GgmlType> tiledTypes() {
         return Matrix.SUPPORTED.stream().filter(t -> 512 % t.blockSize == 0);
     }

@@ -95,16 +95,14 @@ public final class Attention implements Mixer {
             // Per head the projection holds [q (hd) | gate (hd)]: split it into q rows and gate rows.
             float[] qg = ws.scratch(QG, n * 2 * c.qDim());
             gate = ws.scratch(GATE, n * c.qDim());
-            wq.matmul(ws.xNorm, qg, n, pool);
+            Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wq, wk, wv}, new float[][] {qg, ws.k, ws.v});
             for (int h = 0, rows = n * c.heads(); h < rows; h++) {
                 System.arraycopy(qg, 2 * h * hd, ws.q, h * hd, hd);
                 System.arraycopy(qg, (2 * h + 1) * hd, gate, h * hd, hd);
             }
         } else {
-            wq.matmul(ws.xNorm, ws.q, n, pool);
+            Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wq, wk, wv}, new float[][] {ws.q, ws.k, ws.v});
         }
-        wk.matmul(ws.xNorm, ws.k, n, pool);
-        wv.matmul(ws.xNorm, ws.v, n, pool);
         addBias(ws.q, bq, n);
         addBias(ws.k, bk, n);
         addBias(ws.v, bv, n);

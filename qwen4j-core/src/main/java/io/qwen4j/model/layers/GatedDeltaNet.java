@@ -116,9 +116,14 @@ public final class GatedDeltaNet implements Mixer {
         float[] z = ws.scratch(Z, n * d.valueWidth());
         float[] beta = ws.scratch(BETA, n * nv);
         float[] decay = ws.scratch(DECAY, n * nv);
-        wqkv.matmul(ws.xNorm, qkv, n, pool);
-        wz.matmul(ws.xNorm, z, n, pool);
-        projectGates(ws, n, beta, decay, pool);
+        // All of the layer's input projections in one hand-off to the pool.
+        float[] ba = wBetaAlpha != null ? ws.scratch(ALPHA, n * 2 * nv) : null;
+        if (ba != null) {
+            Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wqkv, wz, wBetaAlpha}, new float[][] {qkv, z, ba});
+        } else {
+            Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wqkv, wz, wBeta, wAlpha}, new float[][] {qkv, z, beta, decay});
+        }
+        gates(ba, n, beta, decay);
         convolve(ws, qkv, n, cache.convState(layer), pool);
         pool.forRows(n, (t0, t1) -> normalizeQk(qkv, t0, t1));
 
@@ -141,14 +146,15 @@ public final class GatedDeltaNet implements Mixer {
         wOut.matmul(out, ws.delta, n, pool);
     }
 
-    /** beta = sigmoid(b) and the log of the decay, ssm_a * softplus(alpha + dt_bias), per token and value head. */
-    private void projectGates(Workspace ws, int n, float[] beta, float[] logDecay, Parallel pool) {
+    /**
+     * beta = sigmoid(b) and the log of the decay, ssm_a * softplus(alpha + dt_bias), per token and value head, from
+     * the projections in {@code beta} and {@code logDecay}, or in {@code ba} where one matrix makes both.
+     */
+    private void gates(float[] ba, int n, float[] beta, float[] logDecay) {
         int nv = d.valueHeads();
-        if (wBetaAlpha != null) {
+        if (ba != null) {
             // Per key head kh: [beta of its r value heads | alpha of them] (llama.cpp qwen3next.cpp, HF fix_query_key_value_ordering).
             int r = nv / d.keyHeads();
-            float[] ba = ws.scratch(ALPHA, n * 2 * nv);
-            wBetaAlpha.matmul(ws.xNorm, ba, n, pool);
             for (int t = 0; t < n; t++) {
                 for (int kh = 0; kh < d.keyHeads(); kh++) {
                     for (int j = 0; j < r; j++) {
@@ -158,9 +164,6 @@ public final class GatedDeltaNet implements Mixer {
                     }
                 }
             }
-        } else {
-            wBeta.matmul(ws.xNorm, beta, n, pool);
-            wAlpha.matmul(ws.xNorm, logDecay, n, pool);
         }
         for (int t = 0; t < n; t++) {
             for (int h = 0; h < nv; h++) {

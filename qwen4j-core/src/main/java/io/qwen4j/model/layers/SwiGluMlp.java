@@ -28,8 +28,7 @@ public record SwiGluMlp(Matrix gate, Matrix up, Matrix down) implements FeedForw
 
     /** {@code out = mlp(x)} for n rows; {@code g} and {@code u} hold at least n * {@link #inner()} floats of scratch. */
     public void apply(float[] x, float[] out, int n, float[] g, float[] u, Parallel pool) {
-        gate.matmul(x, g, n, pool);
-        up.matmul(x, u, n, pool);
+        Matrix.matmulAll(x, n, pool, new Matrix[] {gate, up}, new float[][] {g, u});
         int inner = gate.rows();
         pool.forRows(n, (t0, t1) -> Ops.swiglu(g, u, t0 * inner, (t1 - t0) * inner));
         down.matmul(g, out, n, pool);
