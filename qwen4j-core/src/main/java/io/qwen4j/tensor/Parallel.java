@@ -105,13 +105,16 @@ public final class Parallel implements AutoCloseable {
         }
         if (closed) throw new IllegalStateException("the pool is closed");
         int chunkCount = Math.min(n, threads * CHUNKS_PER_THREAD);
+        long gen = generation + 1;
+        // The new stamp goes first: a worker still leaving the previous call that reads this call's task below then
+        // finds a stamp not its own and claims nothing. Stamped after the task, it could claim a chunk of this task
+        // under the old stamp, run it twice and overcount the finished chunks, and the caller waited forever.
+        claims.set(gen << 32);
         this.task = task;
         this.size = n;
         this.chunks = chunkCount;
         this.failure = null;
         finished.set(0);
-        long gen = generation + 1;
-        claims.set(gen << 32); // before the generation: a worker that sees the new generation finds its chunks
         generation = gen; // publishes task, size and chunks to the workers
         for (Thread w : workers) LockSupport.unpark(w);
         runChunks(gen);

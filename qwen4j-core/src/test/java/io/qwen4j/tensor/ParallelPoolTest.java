@@ -34,6 +34,29 @@ class ParallelPoolTest {
         }
     }
 
+    /**
+     * Back-to-back calls whose chunk counts differ: a worker still leaving one call must not run a chunk of the next
+     * (it once read the next call's task while the claims still carried the old call's stamp, ran a chunk twice and
+     * overcounted the finished chunks, so the caller waited forever).
+     */
+    @Test
+    void backToBackCallsOfDifferentSizesRunEveryChunkOnce() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+            try (var pool = new Parallel(2)) {
+                for (int round = 0; round < 300_000; round++) {
+                    int n = 1 + round % 40;
+                    var seen = new AtomicIntegerArray(n);
+                    pool.forRange(n, (s, e) -> {
+                        for (int i = s; i < e; i++) seen.incrementAndGet(i);
+                    });
+                    for (int i = 0; i < n; i++) {
+                        if (seen.get(i) != 1) throw new AssertionError("round " + round + " index " + i + " ran " + seen.get(i) + " times");
+                    }
+                }
+            }
+        });
+    }
+
     @Test
     void exceptionsPropagateAndThePoolKeepsWorking() {
         try (var pool = new Parallel(2)) {
