@@ -91,17 +91,15 @@ public final class Attention implements Mixer {
     public void forward(Workspace ws, int n, TokenPlacement at, Parallel pool) {
         int hd = c.headDim();
         float[] gate = null;
+        // With an output gate, per head the projection holds [q (hd) | gate (hd)]: split below into q rows and gate rows.
+        float[] qOut = outputGate ? ws.scratch(QG, n * 2 * c.qDim()) : ws.q;
+        Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wq, wk, wv}, new float[][] {qOut, ws.k, ws.v});
         if (outputGate) {
-            // Per head the projection holds [q (hd) | gate (hd)]: split it into q rows and gate rows.
-            float[] qg = ws.scratch(QG, n * 2 * c.qDim());
             gate = ws.scratch(GATE, n * c.qDim());
-            Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wq, wk, wv}, new float[][] {qg, ws.k, ws.v});
             for (int h = 0, rows = n * c.heads(); h < rows; h++) {
-                System.arraycopy(qg, 2 * h * hd, ws.q, h * hd, hd);
-                System.arraycopy(qg, (2 * h + 1) * hd, gate, h * hd, hd);
+                System.arraycopy(qOut, 2 * h * hd, ws.q, h * hd, hd);
+                System.arraycopy(qOut, (2 * h + 1) * hd, gate, h * hd, hd);
             }
-        } else {
-            Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wq, wk, wv}, new float[][] {ws.q, ws.k, ws.v});
         }
         addBias(ws.q, bq, n);
         addBias(ws.k, bk, n);
