@@ -43,7 +43,7 @@ class CliTest {
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setIn(new java.io.ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
         try {
-            var cl = Main.commandLine();
+            var cl = Main.commandLine(UsesHub.FROM_ENVIRONMENT, args.length > 0 ? args[0] : null); // as main() builds it
             cl.setErr(new PrintWriter(err, true));
             int code = cl.execute(args);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
@@ -51,6 +51,35 @@ class CliTest {
             System.setOut(saved);
             System.setIn(savedIn);
         }
+    }
+
+    @Test
+    void aCommandLineForOneCommandRegistersOnlyThatOneAndUsageStillListsAll() {
+        var all = Main.COMMANDS.stream().map(c -> c == picocli.CommandLine.HelpCommand.class ? "help" : Main.names(c).getFirst()).toList();
+        assertThat(all).doesNotHaveDuplicates().contains("run", "serve", "pull", "list");
+        for (Class<?> command : Main.COMMANDS) {
+            if (command == picocli.CommandLine.HelpCommand.class) {
+                assertThat(commandsOf(Main.commandLine(UsesHub.FROM_ENVIRONMENT, "help"))).containsExactlyElementsOf(all);
+                continue;
+            }
+            for (String name : Main.names(command)) { // "ls" as well as "list"
+                assertThat(commandsOf(Main.commandLine(UsesHub.FROM_ENVIRONMENT, name))).containsExactly(Main.names(command).getFirst());
+            }
+        }
+        for (String first : new String[] {null, "--help", "-V", "nonsense"}) {
+            assertThat(commandsOf(Main.commandLine(UsesHub.FROM_ENVIRONMENT, first))).containsExactlyElementsOf(all);
+        }
+        var unknown = run("nonsense");
+        assertThat(unknown.exitCode()).isNotZero();
+        assertThat(unknown.err()).contains("Unmatched argument", "nonsense");
+        var usage = run();
+        assertThat(usage.out()).contains("run", "chat", "serve", "quantize", "pull");
+        var help = run("help", "run");
+        assertThat(help.out()).contains("Usage: qwen4j run");
+    }
+
+    private static java.util.List<String> commandsOf(picocli.CommandLine cl) {
+        return cl.getSubcommands().values().stream().map(picocli.CommandLine::getCommandName).distinct().toList();
     }
 
     @Test

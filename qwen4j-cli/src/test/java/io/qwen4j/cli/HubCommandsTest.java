@@ -77,7 +77,7 @@ class HubCommandsTest {
         synchronized (CliTest.class) {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             try {
-                var cl = Main.commandLine(() -> hub);
+                var cl = Main.commandLine(() -> hub, args.length > 0 ? args[0] : null);
                 cl.setErr(new PrintWriter(err, true));
                 int code = cl.execute(args);
                 return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
