@@ -44,6 +44,12 @@ final class BenchCommand implements Callable<Integer> {
             + "continuous-batching scheduler and report their aggregate speed (test=tgN-parallelP), 0 = skip (default: ${DEFAULT-VALUE}).")
     int parallel = 0;
 
+    @Option(names = "--stress-jdk-profiles", hidden = true, description = "Before opening the model, run Vector API "
+            + "loads and scalar reads on heap segments through the JDK methods the kernels share, so that their type "
+            + "profiles are mixed when C2 compiles the kernels (decision 0016). A kernel that still depends on those "
+            + "profiles decodes several times slower with this option.")
+    boolean stressJdkProfiles;
+
     @Mixin
     ModelOptions modelOptions;
 
@@ -52,6 +58,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (stressJdkProfiles) mixSegmentProfiles();
         if (modelOptions.contextSize == 0) modelOptions.contextSize = Math.max(promptTokens, genTokens + PARALLEL_PROMPT) + 1;
         try (Model m = modelOptions.open(model)) {
             LanguageModel lm = m.languageModel();
@@ -82,6 +89,25 @@ final class BenchCommand implements Callable<Integer> {
             if (parallel > 0 && genTokens > 0) measureParallel(m, rng, type, threads);
         }
         return 0;
+    }
+
+    /** Heap-segment reads through the shared JDK paths: vector loads of every lane type, and scalar gets. */
+    private static void mixSegmentProfiles() {
+        var heap = java.lang.foreign.MemorySegment.ofArray(new byte[256]);
+        var order = java.nio.ByteOrder.LITTLE_ENDIAN;
+        long sum = 0;
+        for (int i = 0; i < 20_000; i++) {
+            int at = i & 31;
+            sum += jdk.incubator.vector.ByteVector.fromMemorySegment(jdk.incubator.vector.ByteVector.SPECIES_64, heap, at, order).lane(0);
+            sum += jdk.incubator.vector.ByteVector.fromMemorySegment(jdk.incubator.vector.ByteVector.SPECIES_128, heap, at, order).lane(0);
+            sum += jdk.incubator.vector.ByteVector.fromMemorySegment(jdk.incubator.vector.ByteVector.SPECIES_256, heap, at, order).lane(0);
+            sum += (long) jdk.incubator.vector.FloatVector.fromMemorySegment(jdk.incubator.vector.FloatVector.SPECIES_256, heap, at, order).lane(0);
+            sum += jdk.incubator.vector.ShortVector.fromMemorySegment(jdk.incubator.vector.ShortVector.SPECIES_128, heap, at, order).lane(0);
+            sum += heap.get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order), at);
+            sum += heap.get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(order), at);
+            sum += heap.get(java.lang.foreign.ValueLayout.JAVA_BYTE, at);
+        }
+        if (sum == Long.MIN_VALUE) System.out.print(""); // keeps the reads
     }
 
     /**

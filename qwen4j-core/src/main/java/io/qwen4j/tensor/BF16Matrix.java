@@ -20,7 +20,7 @@ final class BF16Matrix extends RowMatrix implements Matrix {
 
     /** bfloat16 is the top half of a float32. */
     private FloatVector load(long offset) {
-        var h = (IntVector) ShortVector.fromMemorySegment(ShortVector.SPECIES_128, data, offset, ByteOrder.LITTLE_ENDIAN)
+        var h = (IntVector) ShortVector.fromMemorySegment(ShortVector.SPECIES_128, Blocks.offHeap(data), offset, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.S2I, IntVector.SPECIES_256, 0);
         return (FloatVector) h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
@@ -34,13 +34,13 @@ final class BF16Matrix extends RowMatrix implements Matrix {
             acc = load(base + i * 2L).fma(FloatVector.fromArray(Ops.F, x, xOff + i), acc);
         }
         float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < cols; i++) sum += Ops.bf16ToFloat(data.get(F16Matrix.LE, base + i * 2L)) * x[xOff + i];
+        for (; i < cols; i++) sum += Ops.bf16ToFloat(Blocks.offHeap(data).get(F16Matrix.LE, base + i * 2L)) * x[xOff + i];
         return sum;
     }
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
         long base = r * rowBytes;
-        for (int i = 0; i < cols; i++) dst[off + i] = Ops.bf16ToFloat(data.get(F16Matrix.LE, base + i * 2L));
+        for (int i = 0; i < cols; i++) dst[off + i] = Ops.bf16ToFloat(Blocks.offHeap(data).get(F16Matrix.LE, base + i * 2L));
     }
 }

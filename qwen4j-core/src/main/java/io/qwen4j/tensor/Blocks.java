@@ -23,20 +23,45 @@ final class Blocks {
     static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * The JDK's class of off-heap segments (mapped files and arena memory; sealed, its one subclass is the mapped one),
+     * or MemorySegment where that name is unknown. A kernel casts its segment to it before reading (decision 0016).
+     */
+    static final Class<? extends MemorySegment> NATIVE_SEGMENT = nativeSegmentClass();
+
+    private static Class<? extends MemorySegment> nativeSegmentClass() {
+        try {
+            return Class.forName("jdk.internal.foreign.NativeMemorySegmentImpl").asSubclass(MemorySegment.class);
+        } catch (ClassNotFoundException | ClassCastException e) {
+            return MemorySegment.class;
+        }
+    }
+
+    /**
+     * {@code data} with the static type C2 needs to compile its reads as plain loads. The Vector API reads a segment
+     * through JDK methods shared by every caller in the process, and calls the segment's base and offset accessors
+     * there; a type profile mixing heap segments with ours (the Vector API's own fallbacks make heap segments) left
+     * those as virtual calls in every load of a kernel, 5-7x slower for the rest of the process. After this cast C2
+     * binds them statically, whatever the profile. Every matrix keeps its weights off the heap (Matrix.of).
+     */
+    static MemorySegment offHeap(MemorySegment data) {
+        return NATIVE_SEGMENT.cast(data);
+    }
+
     static float half(MemorySegment data, long offset) {
-        return Float.float16ToFloat(data.get(F16Matrix.LE, offset));
+        return Float.float16ToFloat(offHeap(data).get(F16Matrix.LE, offset));
     }
 
     static int int32(MemorySegment data, long offset) {
-        return data.get(INT_LE, offset);
+        return offHeap(data).get(INT_LE, offset);
     }
 
     static int uint8(MemorySegment data, long offset) {
-        return data.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
+        return offHeap(data).get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
     }
 
     static int int8(MemorySegment data, long offset) {
-        return data.get(ValueLayout.JAVA_BYTE, offset);
+        return offHeap(data).get(ValueLayout.JAVA_BYTE, offset);
     }
 
     /** A 16-entry table of signed bytes (the IQ4_NL and MXFP4 code books), indexed by nibbles with selectFrom. */

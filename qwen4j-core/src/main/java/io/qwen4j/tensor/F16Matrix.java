@@ -27,6 +27,7 @@ final class F16Matrix extends RowMatrix implements Matrix {
      * conversion it replaced took about ten instructions per vector and bound the F16 kernels on AVX2.
      */
     static void halvesToFloats(MemorySegment seg, long offset, float[] dst, int off, int n) {
+        seg = Blocks.offHeap(seg);
         for (int i = 0; i < n; i++) dst[off + i] = Float.float16ToFloat(seg.get(LE, offset + 2L * i));
     }
 

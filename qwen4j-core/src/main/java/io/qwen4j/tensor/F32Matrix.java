@@ -20,6 +20,7 @@ final class F32Matrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
+        MemorySegment data = Blocks.offHeap(this.data);
         long base = r * rowBytes;
         var acc = FloatVector.zero(Ops.F);
         int i = 0;

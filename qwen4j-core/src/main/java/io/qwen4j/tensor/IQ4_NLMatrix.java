@@ -28,6 +28,7 @@ final class IQ4_NLMatrix extends UnpackingMatrix implements Matrix {
     /** Through the code book, otherwise as Q4_0Matrix's. */
     @Override
     void unpack(int r, UnpackedRow u) {
+        MemorySegment data = Blocks.offHeap(this.data);
         byte[] q = u.quants;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
@@ -42,6 +43,7 @@ final class IQ4_NLMatrix extends UnpackingMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {

@@ -35,6 +35,7 @@ final class IQ4_XSMatrix extends UnpackingMatrix implements Matrix {
     /** Through the code book; each scale serves two groups of 16. */
     @Override
     void unpack(int r, UnpackedRow u) {
+        MemorySegment data = Blocks.offHeap(this.data);
         byte[] q = u.quants;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
@@ -52,6 +53,7 @@ final class IQ4_XSMatrix extends UnpackingMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {

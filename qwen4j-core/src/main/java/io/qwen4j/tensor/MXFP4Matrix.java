@@ -33,6 +33,7 @@ final class MXFP4Matrix extends RowMatrix implements Matrix {
 
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         var acc = FloatVector.zero(F);
@@ -57,6 +58,7 @@ final class MXFP4Matrix extends RowMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {

@@ -52,6 +52,11 @@ public sealed interface Matrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Mat
         if (data.byteSize() != expected) {
             throw new IllegalArgumentException(type + " [" + rows + " x " + cols + "] needs " + expected + " bytes, got " + data.byteSize());
         }
+        if (!data.isNative()) {
+            // The kernels read through Blocks.offHeap (decision 0016): weights given on the heap (tests, in-memory
+            // models) are copied off it once. A model's weights are a mapped file and stay where they are.
+            data = java.lang.foreign.Arena.ofAuto().allocate(data.byteSize(), 64).copyFrom(data);
+        }
         return switch (type) {
             case F32 -> new F32Matrix(data, rows, cols);
             case F16 -> new F16Matrix(data, rows, cols);

@@ -28,6 +28,7 @@ final class Q2_KMatrix extends UnpackingMatrix implements Matrix {
     /** Scale and min pairs are per group of 16 already: all sixteen widened at once. */
     @Override
     void unpack(int r, UnpackedRow u) {
+        MemorySegment data = Blocks.offHeap(this.data);
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;
@@ -55,6 +56,7 @@ final class Q2_KMatrix extends UnpackingMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {

@@ -41,6 +41,7 @@ final class Q3_KMatrix extends UnpackingMatrix implements Matrix {
      */
     @Override
     void unpack(int r, UnpackedRow u) {
+        MemorySegment data = Blocks.offHeap(this.data);
         byte[] q = u.quants;
         float[] sc = u.scales;
         var B = ByteVector.SPECIES_256;
@@ -72,6 +73,7 @@ final class Q3_KMatrix extends UnpackingMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {

@@ -86,6 +86,7 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
      * its helpers (NodeCountInliningCutoff).
      */
     private void blockScales(int ra, int rb, float[] sc) {
+        MemorySegment data = Blocks.offHeap(this.data);
         long baseA = ra * rowBytes;
         long baseB = rb * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
@@ -97,7 +98,7 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
 
     /** {@code sum} plus eight quant bytes' low nibbles (0..15) times {@code xLo} and their high nibbles times {@code xHi}. */
     private FloatVector nibbleDot(long at, FloatVector xLo, FloatVector xHi, FloatVector sum) {
-        var v = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, at, ByteOrder.LITTLE_ENDIAN)
+        var v = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, Blocks.offHeap(data), at, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, IntVector.SPECIES_256, 0);
         sum = ((FloatVector) v.and(0x0F).convert(VectorOperators.I2F, 0)).fma(xLo, sum);
         return ((FloatVector) v.lanewise(VectorOperators.LSHR, 4).convert(VectorOperators.I2F, 0)).fma(xHi, sum);
@@ -109,6 +110,7 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
      */
     @Override
     void unpack(int r, UnpackedRow u) {
+        MemorySegment data = Blocks.offHeap(this.data);
         byte[] q = u.quants;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
@@ -127,6 +129,7 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
      * accumulator (0.88x): at this width a block is only three FMAs.
      */
     private float dotRowWide(int r, float[] x, int xOff) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var f = Ops.WIDE;
         long base = r * rowBytes;
         var acc = FloatVector.zero(f);
@@ -146,6 +149,7 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;

@@ -50,6 +50,7 @@ final class Q4_KMatrix extends UnpackingMatrix implements Matrix {
      * 32 elements is written for both of its groups of 16.
      */
     static void unpack(MemorySegment data, long base, int blocks, int blockBytes, int qs, int qh, UnpackedRow u) {
+        data = Blocks.offHeap(data); // once, not per read: each cast adds to C2's node budget in this loop
         byte[] q = u.quants;
         float[] sc = u.scales;
         float[] mn = u.mins;
@@ -90,6 +91,7 @@ final class Q4_KMatrix extends UnpackingMatrix implements Matrix {
     }
 
     private static void dequantize(MemorySegment data, long blk, int qs, int qh, float[] dst, int off) {
+        data = Blocks.offHeap(data);
         var F = Ops.F;
         float d = Blocks.half(data, blk);
         float dmin = Blocks.half(data, blk + 2);

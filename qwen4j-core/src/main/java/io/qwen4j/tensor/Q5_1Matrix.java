@@ -26,6 +26,7 @@ final class Q5_1Matrix extends UnpackingMatrix implements Matrix {
     /** As Q4_0Matrix's, with the fifth bits moved to bit 4; m enters as a negative min. */
     @Override
     void unpack(int r, UnpackedRow u) {
+        MemorySegment data = Blocks.offHeap(this.data);
         byte[] q = u.quants;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
@@ -43,6 +44,7 @@ final class Q5_1Matrix extends UnpackingMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {

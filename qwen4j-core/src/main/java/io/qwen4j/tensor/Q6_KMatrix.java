@@ -32,6 +32,7 @@ final class Q6_KMatrix extends UnpackingMatrix implements Matrix {
      */
     @Override
     void unpack(int r, UnpackedRow u) {
+        MemorySegment data = Blocks.offHeap(this.data);
         byte[] q = u.quants;
         float[] sc = u.scales;
         long base = r * rowBytes;
@@ -58,6 +59,7 @@ final class Q6_KMatrix extends UnpackingMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var F = Ops.F;
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {

@@ -57,7 +57,7 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
     }
 
     private float scale(long blk) {
-        return Float.float16ToFloat(data.get(F16Matrix.LE, blk));
+        return Float.float16ToFloat(Blocks.offHeap(data).get(F16Matrix.LE, blk));
     }
 
     /** The 32 quants at {@code q} times x[xi..xi+32), as a vector of partial sums (a tree of four 8-float vectors, or a chain of two 16-float ones). */
@@ -73,12 +73,13 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
     }
 
     private FloatVector quants(long at) {
-        return (FloatVector) ByteVector.fromMemorySegment(Ops.WIDE_BYTES, data, at, ByteOrder.LITTLE_ENDIAN)
+        return (FloatVector) ByteVector.fromMemorySegment(Ops.WIDE_BYTES, Blocks.offHeap(data), at, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2F, Ops.WIDE, 0);
     }
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         long base = r * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long blk = base + (long) b * BLOCK_BYTES;

@@ -189,7 +189,8 @@ class MatrixReferenceTest {
             halves[2 * h] = (byte) h;
             halves[2 * h + 1] = (byte) (h >> 8);
         }
-        var seg = MemorySegment.ofArray(halves);
+        // off the heap, as every matrix keeps its weights (Matrix.of)
+        var seg = java.lang.foreign.Arena.ofAuto().allocate(halves.length).copyFrom(MemorySegment.ofArray(halves));
         float[] floats = new float[65536];
         // enough rounds for C2 to compile (and vectorize) the loop, so both forms are checked
         for (int round = 0; round < 200; round++) {
