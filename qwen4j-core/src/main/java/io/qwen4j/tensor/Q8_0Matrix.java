@@ -20,61 +20,61 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
         return GgmlType.Q8_0;
     }
 
-    /** One block per step into one accumulator: the products of a block are summed as a tree before its scale. */
+    /** A lone row (a range's odd one out) runs as a pair with itself: the same arithmetic, so the same bits. */
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow scratch) {
-        var f = Ops.WIDE;
-        long base = r * rowBytes;
-        var acc = FloatVector.zero(f);
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            long blk = base + (long) b * BLOCK_BYTES;
-            acc = blockDot(blk + 2, x, xOff + b * BLOCK).fma(FloatVector.broadcast(f, scale(blk)), acc);
-        }
-        return acc.reduceLanes(VectorOperators.ADD);
+        dotRows(r, r, x, xOff, scratch.floats, -r, scratch);
+        return scratch.floats[0];
     }
 
     /**
      * Both rows in one loop, a block of each per step: the two rows lie far apart (RowMatrix pairs the halves of a
      * range), so memory streams them in parallel, and their accumulators make two independent chains (decision
-     * 0014). Each row's sum is formed exactly as in {@link #dotRow}. Reading the scales ahead in a loop of their own,
-     * as Q4_0 does, measured slower here.
+     * 0014). A block's 32 products are summed as a tree (four 8-float vectors, or two 16-float ones in a chain)
+     * before its scale. Reading the scales ahead in a loop of their own, as Q4_0 does, measured slower here. The
+     * block's code is written out twice rather than in a helper: a helper that takes or returns vectors and that C2
+     * does not inline boxes them, and whether C2 inlines it depended on the order of compiles (decision 0016).
      */
     @Override
     void dotRows(int ra, int rb, float[] x, int xOff, float[] y, int yOff, UnpackedRow scratch) {
+        MemorySegment data = Blocks.offHeap(this.data);
         var f = Ops.WIDE;
+        var qs = Ops.WIDE_BYTES;
+        var b2f = VectorOperators.B2F;
+        var le = ByteOrder.LITTLE_ENDIAN;
+        int lanes = f.length();
         long baseA = ra * rowBytes;
         long baseB = rb * rowBytes;
         var accA = FloatVector.zero(f);
         var accB = FloatVector.zero(f);
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            long off = (long) b * BLOCK_BYTES;
+            long a = baseA + (long) b * BLOCK_BYTES;
+            long c = baseB + (long) b * BLOCK_BYTES;
             int xi = xOff + b * BLOCK;
-            accA = blockDot(baseA + off + 2, x, xi).fma(FloatVector.broadcast(f, scale(baseA + off)), accA);
-            accB = blockDot(baseB + off + 2, x, xi).fma(FloatVector.broadcast(f, scale(baseB + off)), accB);
+            var x0 = FloatVector.fromArray(f, x, xi);
+            var x1 = FloatVector.fromArray(f, x, xi + lanes);
+            var pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 2, le).convertShape(b2f, f, 0)).mul(x0);
+            var pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 2, le).convertShape(b2f, f, 0)).mul(x0);
+            if (lanes == 16) {
+                pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 18, le).convertShape(b2f, f, 0)).fma(x1, pa);
+                pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 18, le).convertShape(b2f, f, 0)).fma(x1, pc);
+            } else {
+                var x2 = FloatVector.fromArray(f, x, xi + 16);
+                var x3 = FloatVector.fromArray(f, x, xi + 24);
+                var pa1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 10, le).convertShape(b2f, f, 0)).mul(x1);
+                var pc1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 10, le).convertShape(b2f, f, 0)).mul(x1);
+                pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 18, le).convertShape(b2f, f, 0)).fma(x2, pa);
+                pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 18, le).convertShape(b2f, f, 0)).fma(x2, pc);
+                pa1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 26, le).convertShape(b2f, f, 0)).fma(x3, pa1);
+                pc1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 26, le).convertShape(b2f, f, 0)).fma(x3, pc1);
+                pa = pa.add(pa1);
+                pc = pc.add(pc1);
+            }
+            accA = pa.fma(FloatVector.broadcast(f, Float.float16ToFloat(data.get(F16Matrix.LE, a))), accA);
+            accB = pc.fma(FloatVector.broadcast(f, Float.float16ToFloat(data.get(F16Matrix.LE, c))), accB);
         }
         y[yOff + ra] = accA.reduceLanes(VectorOperators.ADD);
         y[yOff + rb] = accB.reduceLanes(VectorOperators.ADD);
-    }
-
-    private float scale(long blk) {
-        return Float.float16ToFloat(Blocks.offHeap(data).get(F16Matrix.LE, blk));
-    }
-
-    /** The 32 quants at {@code q} times x[xi..xi+32), as a vector of partial sums (a tree of four 8-float vectors, or a chain of two 16-float ones). */
-    private FloatVector blockDot(long q, float[] x, int xi) {
-        var f = Ops.WIDE;
-        int lanes = f.length();
-        var p0 = quants(q).mul(FloatVector.fromArray(f, x, xi));
-        if (lanes == 16) return quants(q + lanes).fma(FloatVector.fromArray(f, x, xi + lanes), p0);
-        var p1 = quants(q + lanes).mul(FloatVector.fromArray(f, x, xi + lanes));
-        p0 = quants(q + 2L * lanes).fma(FloatVector.fromArray(f, x, xi + 2 * lanes), p0);
-        p1 = quants(q + 3L * lanes).fma(FloatVector.fromArray(f, x, xi + 3 * lanes), p1);
-        return p0.add(p1);
-    }
-
-    private FloatVector quants(long at) {
-        return (FloatVector) ByteVector.fromMemorySegment(Ops.WIDE_BYTES, Blocks.offHeap(data), at, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2F, Ops.WIDE, 0);
     }
 
     @Override
