@@ -291,12 +291,20 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
             v = FloatVector.broadcast(F, w5[k]);
             a5 = va.fma(v, a5); c5 = vb.fma(v, c5);
         }
-        addInto(sums, so, a0); addInto(sums, so + lanes, c0);
-        addInto(sums, so + GROUP, a1); addInto(sums, so + GROUP + lanes, c1);
-        addInto(sums, so + 2 * GROUP, a2); addInto(sums, so + 2 * GROUP + lanes, c2);
-        addInto(sums, so + 3 * GROUP, a3); addInto(sums, so + 3 * GROUP + lanes, c3);
-        addInto(sums, so + 4 * GROUP, a4); addInto(sums, so + 4 * GROUP + lanes, c4);
-        addInto(sums, so + 5 * GROUP, a5); addInto(sums, so + 5 * GROUP + lanes, c5);
+        // Added into sums here, not through a helper taking a vector: one C2 had compiled on its own first would stay a
+        // call and box every vector (decision 0016).
+        FloatVector.fromArray(Ops.F, sums, so).add(a0).intoArray(sums, so);
+        FloatVector.fromArray(Ops.F, sums, so + lanes).add(c0).intoArray(sums, so + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + GROUP).add(a1).intoArray(sums, so + GROUP);
+        FloatVector.fromArray(Ops.F, sums, so + GROUP + lanes).add(c1).intoArray(sums, so + GROUP + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * GROUP).add(a2).intoArray(sums, so + 2 * GROUP);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * GROUP + lanes).add(c2).intoArray(sums, so + 2 * GROUP + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 3 * GROUP).add(a3).intoArray(sums, so + 3 * GROUP);
+        FloatVector.fromArray(Ops.F, sums, so + 3 * GROUP + lanes).add(c3).intoArray(sums, so + 3 * GROUP + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 4 * GROUP).add(a4).intoArray(sums, so + 4 * GROUP);
+        FloatVector.fromArray(Ops.F, sums, so + 4 * GROUP + lanes).add(c4).intoArray(sums, so + 4 * GROUP + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 5 * GROUP).add(a5).intoArray(sums, so + 5 * GROUP);
+        FloatVector.fromArray(Ops.F, sums, so + 5 * GROUP + lanes).add(c5).intoArray(sums, so + 5 * GROUP + lanes);
     }
 
     /**
@@ -324,10 +332,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
             v = FloatVector.broadcast(F, w3[k]);
             a3 = va.fma(v, a3); c3 = vb.fma(v, c3);
         }
-        addInto(sums, so, a0); addInto(sums, so + lanes, c0);
-        addInto(sums, so + group, a1); addInto(sums, so + group + lanes, c1);
-        addInto(sums, so + 2 * group, a2); addInto(sums, so + 2 * group + lanes, c2);
-        addInto(sums, so + 3 * group, a3); addInto(sums, so + 3 * group + lanes, c3);
+        FloatVector.fromArray(Ops.F, sums, so).add(a0).intoArray(sums, so);
+        FloatVector.fromArray(Ops.F, sums, so + lanes).add(c0).intoArray(sums, so + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + group).add(a1).intoArray(sums, so + group);
+        FloatVector.fromArray(Ops.F, sums, so + group + lanes).add(c1).intoArray(sums, so + group + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * group).add(a2).intoArray(sums, so + 2 * group);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * group + lanes).add(c2).intoArray(sums, so + 2 * group + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 3 * group).add(a3).intoArray(sums, so + 3 * group);
+        FloatVector.fromArray(Ops.F, sums, so + 3 * group + lanes).add(c3).intoArray(sums, so + 3 * group + lanes);
     }
 
     /**
@@ -354,14 +366,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
             v = FloatVector.broadcast(F, w2[k]);
             a2 = va.fma(v, a2); c2 = vb.fma(v, c2); e2 = vc.fma(v, e2);
         }
-        addInto(sums, so, a0); addInto(sums, so + lanes, c0); addInto(sums, so + 2 * lanes, e0);
-        addInto(sums, so + GROUP, a1); addInto(sums, so + GROUP + lanes, c1); addInto(sums, so + GROUP + 2 * lanes, e1);
-        addInto(sums, so + 2 * GROUP, a2); addInto(sums, so + 2 * GROUP + lanes, c2);
-        addInto(sums, so + 2 * GROUP + 2 * lanes, e2);
-    }
-
-    /** One vector added into sums: small enough that C2 always inlines it (a vector passed to a call is boxed). */
-    private static void addInto(float[] sums, int at, FloatVector v) {
-        FloatVector.fromArray(Ops.F, sums, at).add(v).intoArray(sums, at);
+        FloatVector.fromArray(Ops.F, sums, so).add(a0).intoArray(sums, so);
+        FloatVector.fromArray(Ops.F, sums, so + lanes).add(c0).intoArray(sums, so + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * lanes).add(e0).intoArray(sums, so + 2 * lanes);
+        FloatVector.fromArray(Ops.F, sums, so + GROUP).add(a1).intoArray(sums, so + GROUP);
+        FloatVector.fromArray(Ops.F, sums, so + GROUP + lanes).add(c1).intoArray(sums, so + GROUP + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + GROUP + 2 * lanes).add(e1).intoArray(sums, so + GROUP + 2 * lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * GROUP).add(a2).intoArray(sums, so + 2 * GROUP);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * GROUP + lanes).add(c2).intoArray(sums, so + 2 * GROUP + lanes);
+        FloatVector.fromArray(Ops.F, sums, so + 2 * GROUP + 2 * lanes).add(e2).intoArray(sums, so + 2 * GROUP + 2 * lanes);
     }
 }
