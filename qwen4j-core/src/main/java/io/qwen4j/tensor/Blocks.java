@@ -41,8 +41,8 @@ final class Blocks {
      * {@code data} with the static type C2 needs to compile its reads as plain loads. The Vector API reads a segment
      * through JDK methods shared by every caller in the process, and calls the segment's base and offset accessors
      * there; a type profile mixing heap segments with ours (the Vector API's own fallbacks make heap segments) left
-     * those as virtual calls in every load of a kernel, 5-7x slower for the rest of the process. After this cast C2
-     * binds them statically, whatever the profile. Every matrix keeps its weights off the heap (Matrix.of).
+     * those as virtual calls in every load of a kernel, several times slower for the rest of the process. After this
+     * cast C2 binds them statically, whatever the profile. Every matrix keeps its weights off the heap (Matrix.of).
      */
     static MemorySegment offHeap(MemorySegment data) {
         return NATIVE_SEGMENT.cast(data);
