@@ -38,7 +38,8 @@ final class BF16Matrix extends RowMatrix implements Matrix {
 
     @Override
     public void dequantizeRow(int r, float[] dst, int off) {
+        MemorySegment data = Blocks.offHeap(this.data);
         long base = r * rowBytes;
-        for (int i = 0; i < cols; i++) dst[off + i] = Ops.bf16ToFloat(Blocks.offHeap(data).get(F16Matrix.LE, base + i * 2L));
+        for (int i = 0; i < cols; i++) dst[off + i] = Ops.bf16ToFloat(data.get(F16Matrix.LE, base + i * 2L));
     }
 }
