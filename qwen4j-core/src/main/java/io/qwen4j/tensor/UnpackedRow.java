@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorOperators;
  * of 16 elements (the UnpackingMatrix types), or a chunk of an F16 row as floats. The row is first unpacked with
  * full-width byte vectors (one method, one loop), then dotted with x from L1 (another). Done in one loop, the
  * unpacking ran on 8-byte vectors on AVX2 and the kernel's size made C2 stop inlining (NodeCountInliningCutoff)
- * before the dot product's helpers, which then ran as calls.
+ * before the dot product's helpers, which then ran as calls (those helpers are now written out, decision 0016).
  */
 final class UnpackedRow {
     final byte[] quants;
@@ -70,7 +70,8 @@ final class UnpackedRow {
         var b2f = VectorOperators.B2F;
         for (int g = 0, groups = cols / 16; g < groups; g += 2) {
             int o = 16 * g;
-            // Each group of 16: one vector on AVX-512, two summed on AVX2. Written out, not in a helper (decision 0016).
+            // Each group of 16: one vector on AVX-512, two summed on AVX2. Written out, not in a helper
+            // (decision 0016).
             var pa = ((FloatVector) ByteVector.fromArray(qs, q, o).convertShape(b2f, f, 0)).mul(FloatVector.fromArray(f, x, xOff + o));
             var pb = ((FloatVector) ByteVector.fromArray(qs, q, o + 16).convertShape(b2f, f, 0)).mul(FloatVector.fromArray(f, x, xOff + o + 16));
             if (f.length() == 8) {
@@ -85,7 +86,7 @@ final class UnpackedRow {
 
     /**
      * As {@link #dot}, less mins[g] times the sum of the group's x. Q4_K's and Q5_K's groups are of 32, but a
-     * 32-element step (four products and four x sums at AVX2) made C2 stop inlining the helpers and ran 2x slower,
+     * 32-element step (four products and four x sums at AVX2) made C2 stop inlining (then helpers) and ran 2x slower,
      * so they write each pair of scale and min for both of its groups of 16.
      */
     float dotWithMins(int cols, float[] x, int xOff) {
@@ -101,7 +102,7 @@ final class UnpackedRow {
         var qs = Ops.WIDE_BYTES;
         var b2f = VectorOperators.B2F;
         // x is loaded once per vector for both sums: parsing every vector operation twice spent C2's node budget
-        // (NodeCountInliningCutoff) and left the helpers as calls when this loop is inlined into a larger method.
+        // (NodeCountInliningCutoff) and left calls in this loop when it is inlined into a larger method.
         for (int g = 0, groups = cols / 16; g < groups; g += 2) {
             int o = 16 * g;
             var xa = FloatVector.fromArray(f, x, xOff + o);
