@@ -110,7 +110,7 @@ public final class Tokenizer {
         }
         allAdded = new AddedTokenMatcher(v.tokens(), added.stream().mapToInt(Integer::intValue).toArray());
         nonSpecialAdded = new AddedTokenMatcher(v.tokens(), nonSpecial.stream().mapToInt(Integer::intValue).toArray());
-        bpe = new BytePairEncoder(tokenToId, v.merges());
+        bpe = new BytePairEncoder(v.tokens(), v.merges());
     }
 
     /** A Qwen2/2.5/3 tokenizer (GGUF {@code tokenizer.ggml.pre = "qwen2"}). */

@@ -45,6 +45,27 @@ class SyntheticVocabularyTokenizerTest {
     }
 
     @Test
+    void mergesFindTheirTokensByTextAndALaterDuplicateWins() {
+        var v = vocabulary(false);
+        var tokens = new ArrayList<>(v.tokens());
+        tokens.add("he"); // 267: a second "he"; llama.cpp's token_to_id keeps the later one
+        // "Aa" and "BB" share a String hash code (65*31+97 == 66*31+66): lookups must compare the text
+        tokens.addAll(List.of("Aa", "BB", "AaBB", "BBAa")); // 268-271
+        var types = java.util.Arrays.copyOf(v.tokenTypes(), tokens.size());
+        java.util.Arrays.fill(types, v.tokenTypes().length, types.length, Vocabulary.NORMAL);
+        var merges = new ArrayList<>(v.merges());
+        merges.addAll(List.of("A a", "B B", "Aa BB", "BB Aa"));
+        var t = Tokenizer.create(new Vocabulary(tokens, types, merges, 262, 264, -1, 262, false));
+        assertThat(t.encode("he")).containsExactly(267);
+        assertThat(t.encode("hello")).as("'he ll' names the later 'he', which the merge of 'h e' gives")
+                .containsExactly(259);
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        assertThat(t.encode("AaBB")).containsExactly(270);
+        assertThat(t.encode("BBAa")).containsExactly(271);
+        assertThat(t.encode("AaAa")).containsExactly(268, 268);
+    }
+
+    @Test
     void bytesOutsideAsciiUseTheByteTokens() {
         byte[] utf8 = "é🙂".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         int[] ids = tokenizer.encode("é🙂");
