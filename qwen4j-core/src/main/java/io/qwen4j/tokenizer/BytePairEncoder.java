@@ -25,16 +25,13 @@ final class BytePairEncoder {
     private record CacheEntry(String piece, int hash, int[] ids) {}
 
     /**
-     * {@code tokens} in id order (a later duplicate wins, as in llama.cpp's token_to_id); {@code mergeList} as
-     * {@code "a b"} strings in rank order. The merges are looked up without building a string per merge: Qwen's
-     * ~150,000 merges made as many substrings, concatenations and map lookups, the larger part of the tokenizer's
-     * build at a cold start (decision 0015).
+     * {@code index} over the vocabulary's tokens; {@code mergeList} as {@code "a b"} strings in rank order. The
+     * merges are looked up without building a string per merge: Qwen's ~150,000 merges made as many substrings,
+     * concatenations and map lookups, the larger part of the tokenizer's build at a cold start (decision 0015).
      */
-    BytePairEncoder(List<String> tokens, List<String> mergeList) {
-        var index = new TokenIndex(tokens);
+    BytePairEncoder(TokenIndex index, List<String> mergeList) {
         for (int b = 0; b < 256; b++) {
-            String c = String.valueOf(ByteLevel.charOf(b));
-            byteToId[b] = index.find(c.hashCode(), c, 0, 1, null, 0, 0);
+            byteToId[b] = index.find(String.valueOf(ByteLevel.charOf(b)));
         }
         merges = new MergeTable(mergeList.size());
         for (int rank = 0; rank < mergeList.size(); rank++) {
@@ -61,56 +58,6 @@ final class BytePairEncoder {
             if (result >= 0) {
                 merges.putIfAbsent(pairKey(l, r), rank, result);
             }
-        }
-    }
-
-    /**
-     * Token text to id for the merges above: open addressing over the tokens' String hash codes, probed with a
-     * region of another string (or two regions, for a merge's concatenation) rather than with a new string.
-     */
-    private static final class TokenIndex {
-        private final List<String> tokens;
-        private final int[] ids;
-        private final int[] hashes;
-        private final int mask;
-        private final int shift;
-
-        TokenIndex(List<String> tokens) {
-            this.tokens = tokens;
-            int capacity = Integer.highestOneBit(Math.max(4, tokens.size() * 2 - 1)) << 1;
-            ids = new int[capacity];
-            hashes = new int[capacity];
-            Arrays.fill(ids, -1);
-            mask = capacity - 1;
-            shift = Integer.numberOfLeadingZeros(mask);
-            for (int id = 0; id < tokens.size(); id++) {
-                String t = tokens.get(id);
-                int h = t.hashCode();
-                int i = slot(h);
-                while (ids[i] >= 0 && !(hashes[i] == h && tokens.get(ids[i]).equals(t))) i = (i + 1) & mask;
-                ids[i] = id; // a later duplicate replaces the earlier one
-                hashes[i] = h;
-            }
-        }
-
-        private int slot(int h) {
-            return (h * 0x9E3779B9) >>> shift; // the product's top bits (Fibonacci hashing)
-        }
-
-        /**
-         * The id of the token whose text is {@code a[aFrom, aFrom + aLength)} followed by {@code b[bFrom, bFrom +
-         * bLength)} ({@code b} may be null), given that text's String hash code; -1 when there is none.
-         */
-        int find(int hash, String a, int aFrom, int aLength, String b, int bFrom, int bLength) {
-            for (int i = slot(hash); ids[i] >= 0; i = (i + 1) & mask) {
-                if (hashes[i] != hash) continue;
-                String t = tokens.get(ids[i]);
-                if (t.length() == aLength + bLength && t.regionMatches(0, a, aFrom, aLength)
-                        && (b == null || t.regionMatches(aLength, b, bFrom, bLength))) {
-                    return ids[i];
-                }
-            }
-            return -1;
         }
     }
 

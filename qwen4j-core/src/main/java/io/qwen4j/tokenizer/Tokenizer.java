@@ -5,9 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 
@@ -36,7 +34,7 @@ public final class Tokenizer {
 
     private final Vocabulary vocabulary;
     private final PreTokenizer preTokenizer;
-    private final Map<String, Integer> tokenToId;
+    private final TokenIndex tokenIndex;
     private final boolean[] control;
     private final byte[][] pieces;
     private final AddedTokenMatcher allAdded;        // CONTROL, USER_DEFINED and UNKNOWN tokens
@@ -50,10 +48,7 @@ public final class Tokenizer {
         this.preTokenizer = preTokenizer;
         this.nfc = nfc;
         int n = v.tokens().size();
-        tokenToId = HashMap.newHashMap(n);
-        for (int id = 0; id < n; id++) {
-            tokenToId.put(v.tokens().get(id), id); // later duplicates win, as in llama.cpp's token_to_id
-        }
+        tokenIndex = new TokenIndex(v.tokens());
         control = new boolean[n];
         var eog = new LinkedHashSet<Integer>();
         for (int id = 0; id < n; id++) {
@@ -77,13 +72,13 @@ public final class Tokenizer {
         var eogTexts = eog.stream().map(v.tokens()::get).toList();
         if (eogTexts.contains("<|end|>") && (eogTexts.contains("<|return|>") && eogTexts.contains("<|call|>")
                 || eogTexts.contains("<|calls|>") && eogTexts.contains("<|flush|>"))) {
-            int end = tokenToId.get("<|end|>");
+            int end = tokenIndex.find("<|end|>");
             eog.remove(end);
             control[end] = false;
         }
         // llama.cpp: with <|tool_response> (gemma4), </s> is not EOG
         if (eogTexts.contains("<|tool_response>") && eogTexts.contains("</s>")) {
-            int s = tokenToId.get("</s>");
+            int s = tokenIndex.find("</s>");
             eog.remove(s);
             control[s] = false;
         }
@@ -110,7 +105,7 @@ public final class Tokenizer {
         }
         allAdded = new AddedTokenMatcher(v.tokens(), added.stream().mapToInt(Integer::intValue).toArray());
         nonSpecialAdded = new AddedTokenMatcher(v.tokens(), nonSpecial.stream().mapToInt(Integer::intValue).toArray());
-        bpe = new BytePairEncoder(v.tokens(), v.merges());
+        bpe = new BytePairEncoder(tokenIndex, v.merges());
     }
 
     /** A Qwen2/2.5/3 tokenizer (GGUF {@code tokenizer.ggml.pre = "qwen2"}). */
@@ -249,8 +244,8 @@ public final class Tokenizer {
 
     /** The id of the token whose vocabulary string is {@code tokenText}. */
     public OptionalInt id(String tokenText) {
-        Integer id = tokenToId.get(tokenText);
-        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+        int id = tokenIndex.find(tokenText);
+        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
     /** Whether the token is a control token (type CONTROL, or an end-of-generation text llama.cpp forces to it). */
