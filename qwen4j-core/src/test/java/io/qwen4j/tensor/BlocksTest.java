@@ -18,6 +18,17 @@ class BlocksTest {
         return scale | min << 8;
     }
 
+    /** The scale table gives every half-precision bit pattern exactly as the JDK converts it, NaN payloads included. */
+    @Test
+    void halfTableMatchesTheJdkForEveryBitPattern() {
+        var seg = java.lang.foreign.Arena.ofAuto().allocate(2);
+        for (int h = 0; h < 1 << 16; h++) {
+            seg.set(F16Matrix.LE, 0, (short) h);
+            int expected = Float.floatToRawIntBits(Float.float16ToFloat((short) h));
+            assertThat(Float.floatToRawIntBits(Blocks.half(seg, 0))).as("half %04x", h).isEqualTo(expected);
+        }
+    }
+
     /** The packed forms the K-quant kernels read must hold exactly get_scale_min_k4's eight pairs. */
     @Test
     void packedScalesAndMinsMatchTheScalarDecoder() {
