@@ -64,7 +64,12 @@ final class Blocks {
 
     /** The half-precision float at {@code offset}, through {@link #HALVES}. */
     static float half(MemorySegment data, long offset) {
-        return HALVES[offHeap(data).get(F16Matrix.LE, offset) & 0xFFFF];
+        return halfOffHeap(offHeap(data), offset);
+    }
+
+    /** {@link #half} for a segment the kernel has already cast with {@link #offHeap} (once, outside its loop). */
+    static float halfOffHeap(MemorySegment data, long offset) {
+        return HALVES[data.get(F16Matrix.LE, offset) & 0xFFFF];
     }
 
     static int int32(MemorySegment data, long offset) {

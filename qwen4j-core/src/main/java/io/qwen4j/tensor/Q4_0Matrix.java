@@ -106,13 +106,12 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
      */
     private void blockScales(int ra, int rb, float[] sc) {
         MemorySegment data = Blocks.offHeap(this.data);
-        float[] halves = Blocks.HALVES;
         long baseA = ra * rowBytes;
         long baseB = rb * rowBytes;
         for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
             long off = (long) b * BLOCK_BYTES;
-            sc[2 * b] = halves[data.get(F16Matrix.LE, baseA + off) & 0xFFFF];
-            sc[2 * b + 1] = halves[data.get(F16Matrix.LE, baseB + off) & 0xFFFF];
+            sc[2 * b] = Blocks.halfOffHeap(data, baseA + off);
+            sc[2 * b + 1] = Blocks.halfOffHeap(data, baseB + off);
         }
     }
 

@@ -38,7 +38,6 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
     @Override
     void dotRows(int ra, int rb, float[] x, int xOff, float[] y, int yOff, UnpackedRow scratch) {
         MemorySegment data = Blocks.offHeap(this.data);
-        float[] halves = Blocks.HALVES;
         var f = Ops.WIDE;
         var qs = Ops.WIDE_BYTES;
         var b2f = VectorOperators.B2F;
@@ -71,9 +70,10 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
                 pa = pa.add(pa1);
                 pc = pc.add(pc1);
             }
-            // The scales through the table: a broadcast from memory, no vector-port work (Blocks.HALVES)
-            accA = pa.fma(FloatVector.broadcast(f, halves[data.get(F16Matrix.LE, a) & 0xFFFF]), accA);
-            accB = pc.fma(FloatVector.broadcast(f, halves[data.get(F16Matrix.LE, c) & 0xFFFF]), accB);
+            // The scales through Blocks.HALVES: each a broadcast from memory, nothing on the shuffle port the widening
+            // loads keep busy (decision 0017)
+            accA = pa.fma(FloatVector.broadcast(f, Blocks.halfOffHeap(data, a)), accA);
+            accB = pc.fma(FloatVector.broadcast(f, Blocks.halfOffHeap(data, c)), accB);
         }
         y[yOff + ra] = accA.reduceLanes(VectorOperators.ADD);
         y[yOff + rb] = accB.reduceLanes(VectorOperators.ADD);
