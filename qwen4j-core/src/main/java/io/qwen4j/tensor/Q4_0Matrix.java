@@ -28,8 +28,7 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
     @Override
     float dotRow(int r, float[] x, int xOff, UnpackedRow u) {
         if (Ops.WIDE.length() == 16) return dotRowWide(r, x, xOff);
-        blockScales(r, r, u.blockScales);
-        pairProducts(r, r, x, xOff, u.floats, -r, u.blockScales); // into u.floats[0]
+        pairProducts(r, r, 1, x, xOff, u.floats, -r, u.blockScales); // into u.floats[0]
         return u.floats[0];
     }
 
@@ -47,56 +46,73 @@ final class Q4_0Matrix extends UnpackingMatrix implements Matrix {
             super.dotRows(ra, rb, x, xOff, y, yOff, u);
             return;
         }
-        blockScales(ra, rb, u.blockScales);
-        pairProducts(ra, rb, x, xOff, y, yOff, u.blockScales);
+        pairProducts(ra, rb, 1, x, xOff, y, yOff, u.blockScales);
     }
 
-    /** {@link #dotRows}' products, with the scales already in {@code sc}; a method of its own, compiled on its own. */
-    private void pairProducts(int ra, int rb, float[] x, int xOff, float[] y, int yOff, float[] sc) {
+    /** {@link #dotRows} for consecutive pairs in one loop (see {@link RowMatrix#dotRowPairs}). */
+    @Override
+    void dotRowPairs(int ra, int rb, int pairs, float[] x, int xOff, float[] y, int yOff, UnpackedRow u) {
+        if (Ops.WIDE.length() == 16) {
+            super.dotRowPairs(ra, rb, pairs, x, xOff, y, yOff, u);
+            return;
+        }
+        pairProducts(ra, rb, pairs, x, xOff, y, yOff, u.blockScales);
+    }
+
+    /**
+     * {@link #dotRows}' products for the pairs (ra0 + p, rb0 + p), each pair's scales first read into {@code sc} by
+     * {@link #blockScales}; a method of its own, compiled on its own.
+     */
+    private void pairProducts(int ra0, int rb0, int pairs, float[] x, int xOff, float[] y, int yOff, float[] sc) {
         MemorySegment data = Blocks.offHeap(this.data);
         var f = Ops.F;
         var le = ByteOrder.LITTLE_ENDIAN;
         var zx = VectorOperators.ZERO_EXTEND_B2I;
         var i8 = IntVector.SPECIES_256;
         var i2f = VectorOperators.I2F;
-        long baseA = ra * rowBytes;
-        long baseB = rb * rowBytes;
         int blocks = cols / BLOCK;
-        var accA = FloatVector.zero(f);
-        var accB = accA;
-        var offA = accA;
-        var offB = accA;
-        for (int b = 0; b < blocks; b++) {
-            long off = (long) b * BLOCK_BYTES;
-            int xi = xOff + b * BLOCK;
-            var x0 = FloatVector.fromArray(f, x, xi);
-            var x1 = FloatVector.fromArray(f, x, xi + 8);
-            var x2 = FloatVector.fromArray(f, x, xi + 16);
-            var x3 = FloatVector.fromArray(f, x, xi + 24);
-            var xs = x0.add(x1).add(x2.add(x3));
-            // Each half of a block's 16 bytes: its low nibbles times one x vector, its high nibbles times another.
-            // Written out rather than in a helper taking vectors (decision 0016).
-            var va = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseA + off + 2, le).convertShape(zx, i8, 0);
-            var vb = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseA + off + 10, le).convertShape(zx, i8, 0);
-            var pA = ((FloatVector) va.and(0x0F).convert(i2f, 0)).mul(x0);
-            pA = ((FloatVector) va.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x2, pA);
-            pA = ((FloatVector) vb.and(0x0F).convert(i2f, 0)).fma(x1, pA);
-            pA = ((FloatVector) vb.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x3, pA);
-            var dA = FloatVector.broadcast(f, sc[2 * b]);
-            accA = pA.fma(dA, accA);
-            offA = xs.fma(dA, offA);
-            var vc = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseB + off + 2, le).convertShape(zx, i8, 0);
-            var vd = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseB + off + 10, le).convertShape(zx, i8, 0);
-            var pB = ((FloatVector) vc.and(0x0F).convert(i2f, 0)).mul(x0);
-            pB = ((FloatVector) vc.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x2, pB);
-            pB = ((FloatVector) vd.and(0x0F).convert(i2f, 0)).fma(x1, pB);
-            pB = ((FloatVector) vd.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x3, pB);
-            var dB = FloatVector.broadcast(f, sc[2 * b + 1]);
-            accB = pB.fma(dB, accB);
-            offB = xs.fma(dB, offB);
+        for (int p = 0; p < pairs; p++) {
+            int ra = ra0 + p;
+            int rb = rb0 + p;
+            blockScales(ra, rb, sc);
+            long baseA = ra * rowBytes;
+            long baseB = rb * rowBytes;
+            var accA = FloatVector.zero(f);
+            var accB = accA;
+            var offA = accA;
+            var offB = accA;
+            for (int b = 0; b < blocks; b++) {
+                long off = (long) b * BLOCK_BYTES;
+                int xi = xOff + b * BLOCK;
+                var x0 = FloatVector.fromArray(f, x, xi);
+                var x1 = FloatVector.fromArray(f, x, xi + 8);
+                var x2 = FloatVector.fromArray(f, x, xi + 16);
+                var x3 = FloatVector.fromArray(f, x, xi + 24);
+                var xs = x0.add(x1).add(x2.add(x3));
+                // Each half of a block's 16 bytes: its low nibbles times one x vector, its high nibbles times another.
+                // Written out rather than in a helper taking vectors (decision 0016).
+                var va = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseA + off + 2, le).convertShape(zx, i8, 0);
+                var vb = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseA + off + 10, le).convertShape(zx, i8, 0);
+                var pA = ((FloatVector) va.and(0x0F).convert(i2f, 0)).mul(x0);
+                pA = ((FloatVector) va.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x2, pA);
+                pA = ((FloatVector) vb.and(0x0F).convert(i2f, 0)).fma(x1, pA);
+                pA = ((FloatVector) vb.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x3, pA);
+                var dA = FloatVector.broadcast(f, sc[2 * b]);
+                accA = pA.fma(dA, accA);
+                offA = xs.fma(dA, offA);
+                var vc = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseB + off + 2, le).convertShape(zx, i8, 0);
+                var vd = (IntVector) ByteVector.fromMemorySegment(ByteVector.SPECIES_64, data, baseB + off + 10, le).convertShape(zx, i8, 0);
+                var pB = ((FloatVector) vc.and(0x0F).convert(i2f, 0)).mul(x0);
+                pB = ((FloatVector) vc.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x2, pB);
+                pB = ((FloatVector) vd.and(0x0F).convert(i2f, 0)).fma(x1, pB);
+                pB = ((FloatVector) vd.lanewise(VectorOperators.LSHR, 4).convert(i2f, 0)).fma(x3, pB);
+                var dB = FloatVector.broadcast(f, sc[2 * b + 1]);
+                accB = pB.fma(dB, accB);
+                offB = xs.fma(dB, offB);
+            }
+            y[yOff + ra] = accA.sub(offA.mul(8f)).reduceLanes(VectorOperators.ADD);
+            y[yOff + rb] = accB.sub(offB.mul(8f)).reduceLanes(VectorOperators.ADD);
         }
-        y[yOff + ra] = accA.sub(offA.mul(8f)).reduceLanes(VectorOperators.ADD);
-        y[yOff + rb] = accB.sub(offB.mul(8f)).reduceLanes(VectorOperators.ADD);
     }
 
     /**

@@ -37,46 +37,56 @@ final class Q8_0Matrix extends RowMatrix implements Matrix {
      */
     @Override
     void dotRows(int ra, int rb, float[] x, int xOff, float[] y, int yOff, UnpackedRow scratch) {
+        dotRowPairs(ra, rb, 1, x, xOff, y, yOff, scratch);
+    }
+
+    /** {@link #dotRows} for consecutive pairs in one method, so the block loop's set-up is paid once per range. */
+    @Override
+    void dotRowPairs(int ra0, int rb0, int pairs, float[] x, int xOff, float[] y, int yOff, UnpackedRow scratch) {
         MemorySegment data = Blocks.offHeap(this.data);
         var f = Ops.WIDE;
         var qs = Ops.WIDE_BYTES;
         var b2f = VectorOperators.B2F;
         var le = ByteOrder.LITTLE_ENDIAN;
         int lanes = f.length();
-        long baseA = ra * rowBytes;
-        long baseB = rb * rowBytes;
-        var accA = FloatVector.zero(f);
-        var accB = FloatVector.zero(f);
-        for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
-            long a = baseA + (long) b * BLOCK_BYTES;
-            long c = baseB + (long) b * BLOCK_BYTES;
-            int xi = xOff + b * BLOCK;
-            var x0 = FloatVector.fromArray(f, x, xi);
-            var x1 = FloatVector.fromArray(f, x, xi + lanes);
-            var pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 2, le).convertShape(b2f, f, 0)).mul(x0);
-            var pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 2, le).convertShape(b2f, f, 0)).mul(x0);
-            if (lanes == 16) {
-                pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 18, le).convertShape(b2f, f, 0)).fma(x1, pa);
-                pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 18, le).convertShape(b2f, f, 0)).fma(x1, pc);
-            } else {
-                var x2 = FloatVector.fromArray(f, x, xi + 16);
-                var x3 = FloatVector.fromArray(f, x, xi + 24);
-                var pa1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 10, le).convertShape(b2f, f, 0)).mul(x1);
-                var pc1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 10, le).convertShape(b2f, f, 0)).mul(x1);
-                pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 18, le).convertShape(b2f, f, 0)).fma(x2, pa);
-                pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 18, le).convertShape(b2f, f, 0)).fma(x2, pc);
-                pa1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 26, le).convertShape(b2f, f, 0)).fma(x3, pa1);
-                pc1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 26, le).convertShape(b2f, f, 0)).fma(x3, pc1);
-                pa = pa.add(pa1);
-                pc = pc.add(pc1);
+        for (int p = 0; p < pairs; p++) {
+            int ra = ra0 + p;
+            int rb = rb0 + p;
+            long baseA = ra * rowBytes;
+            long baseB = rb * rowBytes;
+            var accA = FloatVector.zero(f);
+            var accB = FloatVector.zero(f);
+            for (int b = 0, blocks = cols / BLOCK; b < blocks; b++) {
+                long a = baseA + (long) b * BLOCK_BYTES;
+                long c = baseB + (long) b * BLOCK_BYTES;
+                int xi = xOff + b * BLOCK;
+                var x0 = FloatVector.fromArray(f, x, xi);
+                var x1 = FloatVector.fromArray(f, x, xi + lanes);
+                var pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 2, le).convertShape(b2f, f, 0)).mul(x0);
+                var pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 2, le).convertShape(b2f, f, 0)).mul(x0);
+                if (lanes == 16) {
+                    pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 18, le).convertShape(b2f, f, 0)).fma(x1, pa);
+                    pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 18, le).convertShape(b2f, f, 0)).fma(x1, pc);
+                } else {
+                    var x2 = FloatVector.fromArray(f, x, xi + 16);
+                    var x3 = FloatVector.fromArray(f, x, xi + 24);
+                    var pa1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 10, le).convertShape(b2f, f, 0)).mul(x1);
+                    var pc1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 10, le).convertShape(b2f, f, 0)).mul(x1);
+                    pa = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 18, le).convertShape(b2f, f, 0)).fma(x2, pa);
+                    pc = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 18, le).convertShape(b2f, f, 0)).fma(x2, pc);
+                    pa1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, a + 26, le).convertShape(b2f, f, 0)).fma(x3, pa1);
+                    pc1 = ((FloatVector) ByteVector.fromMemorySegment(qs, data, c + 26, le).convertShape(b2f, f, 0)).fma(x3, pc1);
+                    pa = pa.add(pa1);
+                    pc = pc.add(pc1);
+                }
+                // The scales through Blocks.HALVES: each a broadcast from memory, nothing on the shuffle port the
+                // widening loads keep busy (decision 0017)
+                accA = pa.fma(FloatVector.broadcast(f, Blocks.halfOffHeap(data, a)), accA);
+                accB = pc.fma(FloatVector.broadcast(f, Blocks.halfOffHeap(data, c)), accB);
             }
-            // The scales through Blocks.HALVES: each a broadcast from memory, nothing on the shuffle port the widening
-            // loads keep busy (decision 0017)
-            accA = pa.fma(FloatVector.broadcast(f, Blocks.halfOffHeap(data, a)), accA);
-            accB = pc.fma(FloatVector.broadcast(f, Blocks.halfOffHeap(data, c)), accB);
+            y[yOff + ra] = accA.reduceLanes(VectorOperators.ADD);
+            y[yOff + rb] = accB.reduceLanes(VectorOperators.ADD);
         }
-        y[yOff + ra] = accA.reduceLanes(VectorOperators.ADD);
-        y[yOff + rb] = accB.reduceLanes(VectorOperators.ADD);
     }
 
     @Override
