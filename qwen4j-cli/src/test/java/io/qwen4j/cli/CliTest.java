@@ -247,4 +247,23 @@ class CliTest {
         assertThat(same.exitCode()).isNotZero();
         assertThat(same.err()).contains("must differ");
     }
+
+    /**
+     * The launcher tunes the JIT for named kernel methods (CompileThresholdScaling, decision 0017); a renamed method
+     * would leave the flag matching nothing, silently. Every method the launcher names must exist.
+     */
+    @Test
+    void everyMethodTheLauncherTunesExists() throws Exception {
+        String launcher = Files.readString(Path.of("..", "qwen4j"));
+        var named = java.util.regex.Pattern.compile("CompileThresholdScaling,([\\w.$]+)::(\\w+),").matcher(launcher);
+        int count = 0;
+        while (named.find()) {
+            Class<?> owner = Class.forName(named.group(1), false, getClass().getClassLoader());
+            String method = named.group(2);
+            assertThat(java.util.Arrays.stream(owner.getDeclaredMethods()).map(java.lang.reflect.Method::getName))
+                    .as("%s::%s named in the launcher", owner.getName(), method).contains(method);
+            count++;
+        }
+        assertThat(count).isGreaterThanOrEqualTo(2);
+    }
 }

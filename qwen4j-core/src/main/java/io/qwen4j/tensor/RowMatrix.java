@@ -144,6 +144,14 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
     /** The calling thread's packed batch, which its pool's threads read during one matmul. */
     private static final ThreadLocal<float[]> PANEL = ThreadLocal.withInitial(() -> new float[0]);
 
+    /**
+     * Row pairs per decode kernel call: enough to pay the kernel's set-up rarely, few enough that a call returns
+     * soon (the output projection's ranges hold thousands of pairs) and so picks up compiled code as soon as the JIT
+     * has it. Longer calls also count less toward the JIT's thresholds, which are counted in calls; the launcher
+     * lowers them for these kernels (decision 0017).
+     */
+    private static final int PAIRS_PER_CALL = 32;
+
     /** Rows [start, end) of a batch below SMALL_BATCH: the decode kernels, one row at a time. */
     private void rowsRange(float[] x, float[] y, int batch, int start, int end) {
         UnpackedRow scratch = UnpackedRow.of(cols);
@@ -158,7 +166,9 @@ abstract sealed class RowMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Ma
         // prefetchers fetch ahead of the kernel together, where one stream left the kernel waiting on memory.
         int half = (end - start) / 2;
         if (batch == 1) {
-            dotRowPairs(start, start + half, half, x, 0, y, 0, scratch);
+            for (int r = start; r < start + half; r += PAIRS_PER_CALL) {
+                dotRowPairs(r, r + half, Math.min(PAIRS_PER_CALL, start + half - r), x, 0, y, 0, scratch);
+            }
         } else {
             for (int r = start; r < start + half; r++) {
                 for (int b = 0; b < batch; b++) dotRows(r, r + half, x, b * cols, y, b * rows, scratch);
