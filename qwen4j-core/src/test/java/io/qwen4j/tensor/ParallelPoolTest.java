@@ -21,6 +21,36 @@ class ParallelPoolTest {
         }
     }
 
+    /**
+     * With a grain, every index still runs once, no chunk but the last is below the grain, chunks never grow
+     * along the range, and a long range ends in chunks of the grain (the point of it: threads finish together).
+     */
+    @Test
+    void chunksShrinkTowardsTheGrainAndCoverEveryIndexOnce() {
+        try (var pool = new Parallel(2)) {
+            for (int n : new int[] {1, 2, 7, 100, 151_680}) {
+                for (int grain : new int[] {1, 3, 60, 1000}) {
+                    var seen = new AtomicIntegerArray(n);
+                    var chunks = new java.util.concurrent.ConcurrentSkipListMap<Integer, Integer>();
+                    pool.forRange(n, grain, (s, e) -> {
+                        chunks.put(s, e - s);
+                        for (int i = s; i < e; i++) seen.incrementAndGet(i);
+                    });
+                    for (int i = 0; i < n; i++) assertThat(seen.get(i)).as("n=%d grain=%d index %d", n, grain, i).isEqualTo(1);
+                    var sizes = new java.util.ArrayList<>(chunks.values());
+                    for (int i = 0; i + 1 < sizes.size(); i++) {
+                        assertThat(sizes.get(i)).as("n=%d grain=%d chunk %d", n, grain, i).isGreaterThanOrEqualTo(grain)
+                                .isGreaterThanOrEqualTo(sizes.get(i + 1));
+                    }
+                    if (n > 100 * grain) {
+                        assertThat(sizes.getLast()).as("last chunk, n=%d grain=%d", n, grain).isLessThanOrEqualTo(grain);
+                        assertThat(sizes.getFirst()).as("first chunk, n=%d grain=%d", n, grain).isGreaterThan(10 * grain);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void isReusableManyTimes() {
         try (var pool = new Parallel(2)) {
