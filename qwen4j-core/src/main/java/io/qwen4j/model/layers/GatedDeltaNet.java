@@ -124,25 +124,35 @@ public final class GatedDeltaNet implements Mixer {
             Matrix.matmulAll(ws.xNorm, n, pool, new Matrix[] {wqkv, wz, wBeta, wAlpha}, new float[][] {qkv, z, beta, decay});
         }
         gates(ba, n, beta, decay);
-        convolve(ws, qkv, n, cache.convState(layer), pool);
-        pool.forRows(n, (t0, t1) -> normalizeQk(qkv, t0, t1));
+        if (n == 1) {
+            float[] convState = cache.convState(layer);
+            pool.forRange(2 * d.keyHeads() + nv, (s0, s1) -> {
+                for (int seg = s0; seg < s1; seg++) convolveOne(qkv, convState, seg);
+            });
+        } else {
+            convolve(ws, qkv, n, cache.convState(layer), pool);
+            pool.forRows(n, (t0, t1) -> normalizeQk(qkv, t0, t1));
+        }
 
         float[] out = ws.scratch(OUT, n * d.valueWidth());
         float[] state = cache.recurrentState(layer);
-        pool.forRange(nv, (h0, h1) -> {
-            for (int h = h0; h < h1; h++) {
-                if (n == 1) step(qkv, beta, decay, state, out, h);
-                else chunked(qkv, beta, decay, state, out, h, n);
-            }
-        });
-        // Gated RMSNorm per value head (llama.cpp build_norm_gated; ssm_norm has no +1 offset).
-        int dv = d.valueDim();
-        pool.forRows(n, (t0, t1) -> {
-            for (int r = t0 * nv; r < t1 * nv; r++) {
-                Ops.rmsNorm(out, r * dv, out, r * dv, normWeight, dv, eps);
-                Ops.mulSilu(out, z, r * dv, dv);
-            }
-        });
+        if (n == 1) {
+            // A decode step's heads each go on to their gated norm in the same task: no second hand-off, and the
+            // head's output is still in cache.
+            pool.forRange(nv, (h0, h1) -> {
+                for (int h = h0; h < h1; h++) {
+                    step(qkv, beta, decay, state, out, h);
+                    gatedNorm(out, z, h);
+                }
+            });
+        } else {
+            pool.forRange(nv, (h0, h1) -> {
+                for (int h = h0; h < h1; h++) chunked(qkv, beta, decay, state, out, h, n);
+            });
+            pool.forRows(n, (t0, t1) -> {
+                for (int r = t0 * nv; r < t1 * nv; r++) gatedNorm(out, z, r);
+            });
+        }
         wOut.matmul(out, ws.delta, n, pool);
     }
 
@@ -194,6 +204,57 @@ public final class GatedDeltaNet implements Mixer {
         System.arraycopy(in, n * channels, convState, 0, carried);
     }
 
+    /**
+     * Gated RMSNorm of output row r (token t, value head h at r = t * valueHeads + h), llama.cpp build_norm_gated:
+     * {@code rmsnorm(o) * ssm_norm * silu(z)}; ssm_norm has no +1 offset.
+     */
+    private void gatedNorm(float[] out, float[] z, int r) {
+        int dv = d.valueDim();
+        Ops.rmsNorm(out, r * dv, out, r * dv, normWeight, dv, eps);
+        Ops.mulSilu(out, z, r * dv, dv);
+    }
+
+    /**
+     * One token's convolution, SiLU and (for q and k) L2 normalisation over segment {@code seg} of the channels: q
+     * heads, then k heads, then v heads. The same operations in the same order as {@link #convolve} and
+     * {@link #normalizeQk}, so the same bits, but in place: the carried inputs shift down by one as they are read,
+     * and the segments are independent, so a decode step runs them all in parallel without copying the state.
+     */
+    private void convolveOne(float[] qkv, float[] convState, int seg) {
+        int channels = d.convChannels();
+        int taps = d.convKernel() - 1;
+        int nk = d.keyHeads();
+        int width = seg < 2 * nk ? d.keyDim() : d.valueDim();
+        int o = seg < 2 * nk ? seg * d.keyDim() : 2 * nk * d.keyDim() + (seg - 2 * nk) * d.valueDim();
+        int i = 0;
+        for (int upper = F.loopBound(width); i < upper; i += F.length()) {
+            int c = o + i;
+            var acc = FloatVector.zero(F);
+            for (int k = 0; k < taps; k++) {
+                var carried = FloatVector.fromArray(F, convState, k * channels + c);
+                acc = FloatVector.fromArray(F, conv, k * channels + c).fma(carried, acc);
+                if (k > 0) carried.intoArray(convState, (k - 1) * channels + c);
+            }
+            var x = FloatVector.fromArray(F, qkv, c);
+            if (taps > 0) x.intoArray(convState, (taps - 1) * channels + c);
+            FloatVector.fromArray(F, conv, taps * channels + c).fma(x, acc).intoArray(qkv, c);
+        }
+        for (; i < width; i++) {
+            int c = o + i;
+            float acc = 0f;
+            for (int k = 0; k < taps; k++) {
+                float carried = convState[k * channels + c];
+                acc = Math.fma(conv[k * channels + c], carried, acc);
+                if (k > 0) convState[(k - 1) * channels + c] = carried;
+            }
+            float x = qkv[c];
+            if (taps > 0) convState[(taps - 1) * channels + c] = x;
+            qkv[c] = Math.fma(conv[taps * channels + c], x, acc);
+        }
+        Ops.silu(qkv, o, width);
+        if (seg < 2 * nk) normalizeHead(qkv, o, seg < nk);
+    }
+
     /** {@code y += a * b} element-wise. */
     private static void mulAdd(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
         int i = 0;
@@ -201,22 +262,24 @@ public final class GatedDeltaNet implements Mixer {
             FloatVector.fromArray(F, a, aOff + i).fma(FloatVector.fromArray(F, b, bOff + i), FloatVector.fromArray(F, y, yOff + i))
                     .intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[yOff + i] += a[aOff + i] * b[bOff + i];
+        for (; i < n; i++) y[yOff + i] = Math.fma(a[aOff + i], b[bOff + i], y[yOff + i]); // as the vector lanes
     }
 
     /** L2-normalises every q and k head of tokens [t0, t1) ({@code x / sqrt(sum x^2 + eps)}, ggml_l2_norm) and scales q by 1/sqrt(keyDim). */
     private void normalizeQk(float[] qkv, int t0, int t1) {
         int dk = d.keyDim();
         int heads = 2 * d.keyHeads();
-        float qScale = (float) (1.0 / Math.sqrt(dk));
         for (int t = t0; t < t1; t++) {
-            for (int hh = 0; hh < heads; hh++) {
-                int off = t * d.convChannels() + hh * dk;
-                float ss = Ops.dot(qkv, off, qkv, off, dk);
-                float s = (float) (1.0 / Math.sqrt(ss + eps));
-                Ops.scale(qkv, off, dk, hh < d.keyHeads() ? s * qScale : s);
-            }
+            for (int hh = 0; hh < heads; hh++) normalizeHead(qkv, t * d.convChannels() + hh * dk, hh < d.keyHeads());
         }
+    }
+
+    /** One q or k head at {@code off}: L2-normalised, and a q head also scaled by 1/sqrt(keyDim). */
+    private void normalizeHead(float[] qkv, int off, boolean query) {
+        int dk = d.keyDim();
+        float ss = Ops.dot(qkv, off, qkv, off, dk);
+        float s = (float) (1.0 / Math.sqrt(ss + eps));
+        Ops.scale(qkv, off, dk, query ? s * (float) (1.0 / Math.sqrt(dk)) : s);
     }
 
     private int qOff(int t, int kh) {
