@@ -41,6 +41,28 @@ class HybridModelTest {
         }
     }
 
+    /**
+     * DeltaNet heads 44 wide: a decode step takes its state columns 32 at a time with the sums in registers and the
+     * rest a vector and then a float at a time, and its convolution has a scalar tail per head; the chunked prompt
+     * path (separate code) must still agree.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen35", "qwen3next"})
+    void stepMatchesChunksWhenTheHeadWidthIsNoMultipleOfTheVectors(String arch) throws Exception {
+        Path file = dir.resolve(arch + "-44.gguf");
+        var spec = RandomModelWriter.Spec.tinyQwen3().withArchitecture(arch).withShape(64, 4, 2, 1, 64, 128).withStd(0.1f)
+                .withHybrid(new RandomModelWriter.Hybrid(2, 4, 44, 4, 4, 16));
+        RandomModelWriter.write(spec, file);
+        int[] tokens = IntStream.range(0, 90).map(i -> (i * 37 + 11) % 384).toArray();
+        try (var model = Model.open(file, new Model.Options(2, 512))) {
+            float[] batch = Logits.compute(model.languageModel(), tokens, Logits.Mode.BATCH);
+            float[] step = Logits.compute(model.languageModel(), tokens, Logits.Mode.STEP);
+            double max = 0;
+            for (int i = 0; i < batch.length; i++) max = Math.max(max, Math.abs(batch[i] - step[i]));
+            assertThat(max).isLessThan(1e-4);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"qwen35", "qwen3next"})
     void restoringASnapshotReplaysTheSameLogits(String arch) throws Exception {

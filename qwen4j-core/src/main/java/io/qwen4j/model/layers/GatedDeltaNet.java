@@ -294,25 +294,101 @@ public final class GatedDeltaNet implements Mixer {
         return t * d.convChannels() + 2 * d.keyHeads() * d.keyDim() + h * d.valueDim();
     }
 
-    /** One token of the recurrence for value head h, in two passes over its state rows (fused decay + read, write + query). */
+    /**
+     * One token of the recurrence for value head h: {@code S = g S; mem = S^T k; delta = beta (v - mem);
+     * S += k delta^T; o = S^T q}, in two passes over the state's rows (decay and read, then write and query).
+     */
     private void step(float[] qkv, float[] beta, float[] logDecay, float[] state, float[] out, int h) {
-        int dk = d.keyDim();
         int dv = d.valueDim();
         int kh = d.keyHeadOf(h);
-        int s0 = h * dk * dv;
-        int kOff = kOff(0, kh);
-        int qOff = qOff(0, kh);
-        int oOff = h * dv;
+        var at = new StepOffsets(h * d.keyDim() * dv, kOff(0, kh), qOff(0, kh), vOff(0, h), h * dv);
         float g = (float) Math.exp(logDecay[h]);
-        float[] mem = scratch(dv);
-        java.util.Arrays.fill(mem, 0, dv, 0f);
-        int vec = F.loopBound(dv);
+        float b = beta[h];
+        int wide = 4 * F.length();
+        int j = 0;
+        for (; j + wide <= dv; j += wide) stepColumns(qkv, g, b, state, out, at, j);
+        if (j < dv) stepRemainingColumns(qkv, g, b, state, out, at, j);
+    }
+
+    /** Where a step's state, k, q, v and output start. */
+    private record StepOffsets(int state, int k, int q, int v, int out) {}
+
+    /**
+     * {@link #step} for state columns [j, j + 32): each pass keeps its four vectors of sums in registers across the
+     * rows, where a pass over whole rows loaded and stored them for every row (1.2-1.4x the step on its own).
+     * The same operations in the same order per column as {@link #stepRemainingColumns}.
+     */
+    private void stepColumns(float[] qkv, float g, float b, float[] state, float[] out, StepOffsets at, int j) {
+        int dk = d.keyDim();
+        int dv = d.valueDim();
+        int n = F.length();
         var gv = FloatVector.broadcast(F, g);
-        // S = g S; mem = S^T k
+        var m0 = FloatVector.zero(F);
+        var m1 = m0;
+        var m2 = m0;
+        var m3 = m0;
         for (int i = 0; i < dk; i++) {
-            int row = s0 + i * dv;
-            var ki = FloatVector.broadcast(F, qkv[kOff + i]);
-            int j = 0;
+            int row = at.state() + i * dv + j;
+            var ki = FloatVector.broadcast(F, qkv[at.k() + i]);
+            var s0 = FloatVector.fromArray(F, state, row).mul(gv);
+            var s1 = FloatVector.fromArray(F, state, row + n).mul(gv);
+            var s2 = FloatVector.fromArray(F, state, row + 2 * n).mul(gv);
+            var s3 = FloatVector.fromArray(F, state, row + 3 * n).mul(gv);
+            s0.intoArray(state, row);
+            s1.intoArray(state, row + n);
+            s2.intoArray(state, row + 2 * n);
+            s3.intoArray(state, row + 3 * n);
+            m0 = s0.fma(ki, m0);
+            m1 = s1.fma(ki, m1);
+            m2 = s2.fma(ki, m2);
+            m3 = s3.fma(ki, m3);
+        }
+        int v = at.v() + j;
+        var d0 = FloatVector.fromArray(F, qkv, v).sub(m0).mul(b);
+        var d1 = FloatVector.fromArray(F, qkv, v + n).sub(m1).mul(b);
+        var d2 = FloatVector.fromArray(F, qkv, v + 2 * n).sub(m2).mul(b);
+        var d3 = FloatVector.fromArray(F, qkv, v + 3 * n).sub(m3).mul(b);
+        var o0 = FloatVector.zero(F);
+        var o1 = o0;
+        var o2 = o0;
+        var o3 = o0;
+        for (int i = 0; i < dk; i++) {
+            int row = at.state() + i * dv + j;
+            var ki = FloatVector.broadcast(F, qkv[at.k() + i]);
+            var qi = FloatVector.broadcast(F, qkv[at.q() + i]);
+            var s0 = d0.fma(ki, FloatVector.fromArray(F, state, row));
+            var s1 = d1.fma(ki, FloatVector.fromArray(F, state, row + n));
+            var s2 = d2.fma(ki, FloatVector.fromArray(F, state, row + 2 * n));
+            var s3 = d3.fma(ki, FloatVector.fromArray(F, state, row + 3 * n));
+            s0.intoArray(state, row);
+            s1.intoArray(state, row + n);
+            s2.intoArray(state, row + 2 * n);
+            s3.intoArray(state, row + 3 * n);
+            o0 = s0.fma(qi, o0);
+            o1 = s1.fma(qi, o1);
+            o2 = s2.fma(qi, o2);
+            o3 = s3.fma(qi, o3);
+        }
+        int o = at.out() + j;
+        o0.intoArray(out, o);
+        o1.intoArray(out, o + n);
+        o2.intoArray(out, o + 2 * n);
+        o3.intoArray(out, o + 3 * n);
+    }
+
+    /** {@link #step} for state columns [j0, valueDim) (fewer than 32), a vector or a float at a time. */
+    private void stepRemainingColumns(float[] qkv, float g, float b, float[] state, float[] out, StepOffsets at, int j0) {
+        int dk = d.keyDim();
+        int dv = d.valueDim();
+        float[] mem = scratch(dv);
+        java.util.Arrays.fill(mem, j0, dv, 0f);
+        int vec = j0 + F.loopBound(dv - j0);
+        var gv = FloatVector.broadcast(F, g);
+        for (int i = 0; i < dk; i++) {
+            int row = at.state() + i * dv;
+            float k = qkv[at.k() + i];
+            var ki = FloatVector.broadcast(F, k);
+            int j = j0;
             for (; j < vec; j += F.length()) {
                 var s = FloatVector.fromArray(F, state, row + j).mul(gv);
                 s.intoArray(state, row + j);
@@ -320,27 +396,26 @@ public final class GatedDeltaNet implements Mixer {
             }
             for (; j < dv; j++) {
                 state[row + j] *= g;
-                mem[j] += qkv[kOff + i] * state[row + j];
+                mem[j] = Math.fma(state[row + j], k, mem[j]);
             }
         }
-        // delta = beta (v - mem); S += k delta^T; o = S^T q
-        float b = beta[h];
-        int vOff = vOff(0, h);
-        for (int j = 0; j < dv; j++) mem[j] = b * (qkv[vOff + j] - mem[j]);
-        java.util.Arrays.fill(out, oOff, oOff + dv, 0f);
+        for (int j = j0; j < dv; j++) mem[j] = (qkv[at.v() + j] - mem[j]) * b;
+        java.util.Arrays.fill(out, at.out() + j0, at.out() + dv, 0f);
         for (int i = 0; i < dk; i++) {
-            int row = s0 + i * dv;
-            var ki = FloatVector.broadcast(F, qkv[kOff + i]);
-            var qi = FloatVector.broadcast(F, qkv[qOff + i]);
-            int j = 0;
+            int row = at.state() + i * dv;
+            float k = qkv[at.k() + i];
+            float q = qkv[at.q() + i];
+            var ki = FloatVector.broadcast(F, k);
+            var qi = FloatVector.broadcast(F, q);
+            int j = j0;
             for (; j < vec; j += F.length()) {
                 var s = FloatVector.fromArray(F, mem, j).fma(ki, FloatVector.fromArray(F, state, row + j));
                 s.intoArray(state, row + j);
-                s.fma(qi, FloatVector.fromArray(F, out, oOff + j)).intoArray(out, oOff + j);
+                s.fma(qi, FloatVector.fromArray(F, out, at.out() + j)).intoArray(out, at.out() + j);
             }
             for (; j < dv; j++) {
-                state[row + j] += qkv[kOff + i] * mem[j];
-                out[oOff + j] += qkv[qOff + i] * state[row + j];
+                state[row + j] = Math.fma(mem[j], k, state[row + j]);
+                out[at.out() + j] = Math.fma(state[row + j], q, out[at.out() + j]);
             }
         }
     }
