@@ -109,6 +109,18 @@ class CliTest {
         assertThat(missing.err()).contains("no such file or directory", "tiny-00001-of-00003.gguf", "part 1 of 3");
     }
 
+    /** bench prints llama-bench-like RESULT lines, and its warm-up lasts at least the seconds asked for. */
+    @Test
+    void benchPrintsResultLinesAfterItsWarmUp() {
+        long t0 = System.nanoTime();
+        var r = run("bench", model.toString(), "-p", "8", "-n", "4", "-r", "2", "-t", "2", "--warmup", "1.5");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("RESULT engine=qwen4j model=tiny.gguf type=\\S+ threads=2 test=pp8 reps=2 median_tok_s=[0-9.]+ samples=[0-9.]+,[0-9.]+")
+                .containsPattern("test=tg4 reps=2 median_tok_s=[0-9.]+ .*effective_gb_s=");
+        assertThat(seconds).as("two tests, each warmed up for 1.5 s").isGreaterThan(3.0);
+    }
+
     @Test
     void inspectListsMetadataAndTensors() {
         var r = run("inspect", model.toString());
